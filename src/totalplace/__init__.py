@@ -1,0 +1,17 @@
+"""totalplace: count every pound of public money spent in a place.
+
+The library is the product; the `totalplace` command and (later) the web pages are thin shells over it.
+
+    import totalplace as tp
+    ws = tp.init_workspace("my-study")
+    tp.load_reference(ws, "../shared/data/real/reference_geography")
+    results = tp.ingest(ws, ["spend-2024-09.csv"], body="Trafford")
+    tp.ledger_summary(ws)
+"""
+
+__version__ = "0.1.0"
+
+from .workspace import Workspace, init_workspace, open_workspace  # noqa: E402
+from .ingest import IngestResult, ingest  # noqa: E402
+
+__all__ = ["Workspace", "init_workspace", "open_workspace", "ingest", "IngestResult", "__version__"]

@@ -1,0 +1,154 @@
+"""The one seam to the SQL engine. Only this module imports DuckDB.
+
+Stages hand the engine SQL text (sets in SQL) and make their decisions in Python. Keeping the engine behind
+this small interface lets the same steps run elsewhere later (e.g. Spark) without a rewrite.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import duckdb
+import pyarrow as pa
+
+from . import dates, money
+
+
+def sql_string(value: str) -> str:
+    """A SQL string literal."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def sql_identifier(name: str) -> str:
+    """A quoted SQL identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+_NEWLINE_NAMES = {"\n": "\\n", "\r\n": "\\r\\n", "\r": "\\r"}
+
+
+@dataclass(frozen=True)
+class CsvScan:
+    """How to tokenise one delimited text file: everything is decided in Python beforehand."""
+
+    path: Path
+    width: int
+    delimiter: str = ","
+    quote: str = '"'
+    escape: str = '"'
+    newline: str = "\n"
+    encoding: str = "utf-8"
+    ragged: bool = False  # rows of differing widths: read serially, padding short rows with NULL
+    skip: int = 0  # records (blank lines included) above the data
+
+    NULL_SENTINEL = "\x01"  # never in real text: empty fields stay '' and only padding is NULL
+
+    def sql(self, reject_log: bool = False) -> str:
+        columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(self.width)) + "}"
+        options = [
+            "auto_detect = false",
+            "header = false",
+            f"columns = {columns}",
+            f"delim = {sql_string(self.delimiter)}",
+            f"quote = {sql_string(self.quote)}",
+            f"escape = {sql_string(self.escape)}",
+            f"new_line = {sql_string(_NEWLINE_NAMES[self.newline])}",
+            f"encoding = {sql_string(self.encoding)}",
+            f"nullstr = {sql_string(self.NULL_SENTINEL)}",
+            "max_line_size = 33554432",
+            f"skip = {int(self.skip)}",
+        ]
+        if self.ragged:
+            options += ["null_padding = true", "parallel = false"]
+        if reject_log:
+            options += ["store_rejects = true"]
+        return f"read_csv({sql_string(str(self.path))}, {', '.join(options)})"
+
+
+class Engine:
+    """A DuckDB connection with totalplace's SQL macros installed."""
+
+    def __init__(self, temp_dir: Path | None = None, memory_limit: str | None = None, threads: int | None = None):
+        self._con = duckdb.connect(config={"preserve_insertion_order": True})
+        if temp_dir is not None:
+            temp_dir.mkdir(parents=True, exist_ok=True)
+            self._con.execute(f"SET temp_directory = {sql_string(str(temp_dir))}")
+        limit = memory_limit or os.environ.get("TOTALPLACE_MEMORY_LIMIT")
+        if limit:
+            self._con.execute(f"SET memory_limit = {sql_string(limit)}")
+        if threads:
+            self._con.execute(f"SET threads = {int(threads)}")
+        for block in (money.SQL_MACROS, dates.SQL_MACROS):
+            self._con.execute(block)
+
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def execute(self, sql: str, params: Sequence[Any] | None = None) -> None:
+        self._con.execute(sql, params or [])
+
+    def rows(self, sql: str, params: Sequence[Any] | None = None) -> list[tuple]:
+        return self._con.execute(sql, params or []).fetchall()
+
+    def one(self, sql: str, params: Sequence[Any] | None = None) -> tuple:
+        row = self._con.execute(sql, params or []).fetchone()
+        assert row is not None
+        return row
+
+    def records(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
+        cursor = self._con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
+        if params:
+            return self._con.execute(sql, params).to_arrow_table()
+        return self._con.sql(sql).to_arrow_table()
+
+    def register(self, name: str, table: pa.Table) -> None:
+        self._con.register(name, table)
+
+    def unregister(self, name: str) -> None:
+        self._con.unregister(name)
+
+    def copy_parquet(self, select_sql: str, path: Path) -> None:
+        """Write a query's rows, in order, to one Parquet file."""
+        self._con.execute(
+            f"COPY ({select_sql}) TO {sql_string(str(path))} (FORMAT parquet, COMPRESSION zstd)"
+        )
+
+    def copy_csv(self, select_sql: str, path: Path) -> None:
+        self._con.execute(f"COPY ({select_sql}) TO {sql_string(str(path))} (FORMAT csv, HEADER true)")
+
+    def csv_reject_count(self) -> int:
+        """How many lines the last scans with a reject log could not tokenise (0 when there is no log)."""
+        try:
+            return int(self.one("SELECT count(*) FROM reject_errors")[0])
+        except duckdb.CatalogException:
+            return 0
+
+    def csv_rejects(self) -> list[dict[str, Any]]:
+        try:
+            return self.records("SELECT line, error_type, csv_line FROM reject_errors ORDER BY line")
+        except duckdb.CatalogException:
+            return []
+
+    def clear_csv_rejects(self) -> None:
+        for table in ("reject_errors", "reject_scans"):
+            self._con.execute(f"DROP TABLE IF EXISTS {table}")
+
+    @staticmethod
+    def parquet_list(paths: Iterable[Path]) -> str:
+        return "[" + ", ".join(sql_string(str(p)) for p in paths) + "]"
+
+
+EngineError = duckdb.Error

@@ -1,0 +1,238 @@
+"""Ingest published files into a workspace's ledger: recognise each file, read it, account for every row.
+
+Each file is ingested whole or not at all (see the store). Identical bytes ingested before are reported as
+already loaded and not read again. ZIP archives are opened and each file inside is ingested as its own file,
+named `archive.zip/inner.csv`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import zipfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from . import __version__
+from .read.excel import WorkbookError
+from .read.sniff import FileKind, UnsupportedFile, detect_kind
+from .sources.layout import LayoutError
+from .sources.overrides import OverrideError
+from .sources.spend import (
+    FileFacts,
+    IngestError,
+    SpendContext,
+    distinct_body_pairs,
+    read_text_table,
+    read_workbook,
+    resolve_bodies,
+    totals,
+)
+from .workspace import Workspace
+
+USER_ERRORS = (IngestError, UnsupportedFile, WorkbookError, LayoutError, OverrideError)
+
+
+@dataclass
+class IngestResult:
+    """What happened to one file: the figures of its accounting, or why it failed."""
+
+    file: str
+    sha256: str | None = None
+    status: str = "failed"  # loaded | already_loaded | failed
+    body: str | None = None
+    format: str | None = None
+    encoding: str | None = None
+    sheets: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    rejected_reasons: dict[str, int] = field(default_factory=dict)
+    loaded_pence: int = 0
+    rejected_pence: int = 0
+    declared_total_pence: int | None = None
+    difference_pence: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    error: str | None = None
+    source_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_manifest(cls, manifest: dict[str, Any], status: str) -> "IngestResult":
+        keys = set(cls.__dataclass_fields__)
+        values = {k: v for k, v in manifest.items() if k in keys}
+        values["status"] = status
+        return cls(**values)
+
+
+def source_id_for(sha256: str) -> str:
+    return sha256[:16]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 23):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _expand(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(path.rglob("*")):
+                if child.is_file() and not child.name.startswith("."):
+                    yield child
+        else:
+            yield path
+
+
+def ingest(
+    workspace: Workspace,
+    paths: list[Path],
+    body: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> list[IngestResult]:
+    """Ingest payment files (or folders of them, or ZIP archives) into the workspace's ledger.
+
+    `body` says whose spending the files are (a name or code in the register) when a file does not say.
+    Returns one result per file, in the order read; failures are results too, not exceptions.
+    """
+    say = progress or (lambda message: None)
+    store = workspace.store
+    results: list[IngestResult] = []
+    with store.writing():
+        synonyms = workspace.synonyms()
+        engine = workspace.engine()
+        try:
+            ctx = SpendContext(engine, workspace.register(), synonyms, workspace.overrides(synonyms), say)
+            for path in _expand(paths):
+                results.extend(_ingest_path(ctx, workspace, path, path.name, body, container=None))
+        finally:
+            engine.close()
+    return results
+
+
+def _ingest_path(
+    ctx: SpendContext, workspace: Workspace, path: Path, name: str, body: str | None, container: str | None
+) -> list[IngestResult]:
+    if not path.exists():
+        return [IngestResult(file=name, error=f"{path}: no such file.")]
+    try:
+        kind = detect_kind(path)
+    except UnsupportedFile as exc:
+        return [IngestResult(file=name, error=str(exc))]
+    if kind is FileKind.ZIP:
+        return _ingest_zip(ctx, workspace, path, name, body)
+    return [_ingest_file(ctx, workspace, path, name, kind, body, container)]
+
+
+def _ingest_zip(ctx: SpendContext, workspace: Workspace, path: Path, name: str, body: str | None) -> list[IngestResult]:
+    results: list[IngestResult] = []
+    unpack = workspace.store.staging("zip")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = [m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")]
+            if not members:
+                return [IngestResult(file=name, error=f"{name}: the ZIP archive holds no files.")]
+            for i, member in enumerate(members):
+                target = unpack / f"{i}-{Path(member.filename).name}"
+                with archive.open(member) as src, target.open("wb") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 22)
+                inner = f"{name}/{member.filename}"
+                results.extend(_ingest_path(ctx, workspace, target, inner, body, container=str(path)))
+                target.unlink(missing_ok=True)
+    except zipfile.BadZipFile as exc:
+        return [IngestResult(file=name, error=f"{name}: the ZIP archive is damaged ({exc}).")]
+    finally:
+        shutil.rmtree(unpack, ignore_errors=True)
+    return results
+
+
+def _ingest_file(
+    ctx: SpendContext, workspace: Workspace, path: Path, name: str, kind: FileKind, body: str | None,
+    container: str | None,
+) -> IngestResult:
+    store = workspace.store
+    ctx.progress(f"{name}: checking")
+    sha256 = file_sha256(path)
+    source_id = source_id_for(sha256)
+    existing = store.manifest(source_id)
+    if existing is not None:
+        return IngestResult.from_manifest(existing, "already_loaded")
+    staged = store.staging(source_id)
+    try:
+        override = ctx.overrides.for_file(Path(name).name, sha256)
+        body_given = body or (override.layout.body if override else None)
+        ctx.progress(f"{name}: reading")
+        workdir = store.staging(f"{source_id}-work")
+        try:
+            if kind is FileKind.TEXT:
+                facts = read_text_table(ctx, path, name, source_id, staged, override, workdir, bool(body_given))
+            else:
+                facts = read_workbook(ctx, path, name, kind, source_id, staged, override, bool(body_given))
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        if facts.override is not None and not body_given:
+            body_given = facts.override.layout.body
+        manifest = _manifest(ctx, path, name, kind, sha256, source_id, container, staged, facts, body_given)
+        store.commit(source_id, staged, manifest)
+        return IngestResult.from_manifest(manifest, "loaded")
+    except USER_ERRORS as exc:
+        shutil.rmtree(staged, ignore_errors=True)
+        return IngestResult(file=name, sha256=sha256, format=kind.value, error=str(exc), source_id=source_id)
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+
+
+def _manifest(
+    ctx: SpendContext, path: Path, name: str, kind: FileKind, sha256: str, source_id: str, container: str | None,
+    staged: Path, facts: FileFacts, body_given: str | None,
+) -> dict[str, Any]:
+    summary = totals(facts.parts)
+    warnings = list(facts.warnings)
+    on = dt.date.fromisoformat(summary["date_min"]) if summary["date_min"] else None
+    pairs = distinct_body_pairs(ctx.engine, staged, facts)
+    body_map = resolve_bodies(ctx, name, pairs, body_given, on, warnings)
+    bodies = sorted({(e["body_name"], e["body_id"]) for e in body_map if e["body_name"]}, key=lambda b: b[0])
+    columns: dict[str, str] = {}
+    for part in facts.parts:
+        for role, header in part.columns.items():
+            columns.setdefault(role, header)
+    if summary["difference_pence"]:
+        warnings.append(
+            f"the file's declared total differs from the rows loaded and rejected by "
+            f"{summary['difference_pence'] / 100:,.2f} pounds"
+        )
+    return {
+        "source_id": source_id,
+        "file": name,
+        "path": str(path.resolve()) if container is None else None,
+        "container": container,
+        "sha256": sha256,
+        "bytes": path.stat().st_size,
+        "dataset": "payments",
+        "format": facts.format,
+        "encoding": facts.encoding,
+        "delimiter": facts.delimiter,
+        "line_endings": facts.line_endings,
+        "sheets": [p.sheet for p in facts.parts if p.sheet is not None],
+        "body": "; ".join(f"{n} ({i})" if i else n for n, i in bodies) or None,
+        "body_map": body_map,
+        "columns": columns,
+        "override": facts.override.describe() if facts.override else None,
+        "parts": [asdict(p) for p in facts.parts],
+        **summary,
+        "warnings": warnings,
+        "error": None,
+        "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "totalplace_version": __version__,
+    }

@@ -1,0 +1,94 @@
+"""Money: published amount text to integer pence — the one home for that rule.
+
+The same rule exists twice, once in Python (for single values, tests and samples) and once as a SQL macro
+(for millions of rows in the engine). A property test holds the two to the same answers.
+
+Accepted shapes (after trimming spaces and non-breaking spaces):
+  1234.56   "1,234.56 "   £2,681.94   -£16,902.11   £-5.00   (1,234.56)   1,234.56-   123.45 CR
+  558.82000000000005 (float noise from Excel)   1.5E+06   +12   .5   GBP 12.00
+Negative forms (leading or trailing minus, brackets, CR) give negative pence. Thousands separators must be
+in groups of three ("12,50" is not a number: it could be 12.50 or 1,250). The value is rounded to six
+decimal places (which removes binary float noise) and then to the nearest penny, halves away from zero.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+MAX_PENCE = 2**63 - 1
+
+_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_CUR = r"(?:£|GBP\s?|gbp\s?)"
+POSITIVE_PATTERN = rf"(?:\+?\s*{_CUR}?\s*{_NUM}|{_CUR}\s*\+\s*{_NUM})"
+NEGATIVE_PATTERN = (
+    rf"(?:-\s*{_CUR}?\s*{_NUM}|{_CUR}\s*-\s*{_NUM}|\(\s*{_CUR}?\s*{_NUM}\s*\)|{_CUR}\s*\(\s*{_NUM}\s*\)"
+    rf"|{_CUR}?\s*{_NUM}\s*-|{_CUR}?\s*{_NUM}\s*(?:CR|cr|Cr))"
+)
+_SPACES = " \t\r\n\u00a0"
+
+_positive = re.compile(POSITIVE_PATTERN)
+_negative = re.compile(NEGATIVE_PATTERN)
+_number = re.compile(_NUM)
+
+
+def parse_pence(text: str | None) -> int | None:
+    """Return the amount in `text` as integer pence, or None when it is empty or not an amount."""
+    if text is None:
+        return None
+    s = text.strip(_SPACES)
+    if not s:
+        return None
+    if _negative.fullmatch(s):
+        sign = -1
+    elif _positive.fullmatch(s):
+        sign = 1
+    else:
+        return None
+    digits = _number.search(s)
+    assert digits is not None  # the full match above guarantees a number
+    try:
+        value = Decimal(digits.group(0).replace(",", ""))
+    except InvalidOperation:  # pragma: no cover - the pattern admits only decimal literals
+        return None
+    if value.adjusted() > 31:  # beyond DECIMAL(38,6), as in the engine
+        return None
+    pounds = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    pence = int((pounds * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * sign
+    if abs(pence) > MAX_PENCE:
+        return None
+    return pence
+
+
+def format_pounds(pence: int | None) -> str:
+    """Pence as '£1,234.56' (or '-£1,234.56') for people; an empty string for None."""
+    if pence is None:
+        return ""
+    sign = "-" if pence < 0 else ""
+    whole, part = divmod(abs(pence), 100)
+    return f"{sign}£{whole:,}.{part:02d}"
+
+
+def _sql_string(pattern: str) -> str:
+    return "'" + pattern.replace("'", "''") + "'"
+
+
+# SQL twins of parse_pence. The fast path lets the engine's own decimal cast take plain numbers; the slow
+# path applies the same patterns as above. Installed by the engine when a connection opens.
+SQL_MACROS = f"""
+CREATE OR REPLACE MACRO tp_pence_slow(s) AS (
+  CASE
+    WHEN regexp_full_match(s, {_sql_string(NEGATIVE_PATTERN)}) THEN -1
+    WHEN regexp_full_match(s, {_sql_string(POSITIVE_PATTERN)}) THEN 1
+  END
+  * TRY_CAST(round(TRY_CAST(replace(regexp_extract(s, {_sql_string(_NUM)}), ',', '') AS DECIMAL(38,6)) * 100) AS BIGINT)
+);
+CREATE OR REPLACE MACRO tp_pence(s) AS (
+  CASE
+    WHEN s IS NULL THEN NULL
+    WHEN TRY_CAST(s AS DECIMAL(38,6)) IS NOT NULL AND NOT contains(s, '_')
+      THEN TRY_CAST(round(TRY_CAST(s AS DECIMAL(38,6)) * 100) AS BIGINT)
+    ELSE tp_pence_slow(trim(s, ' \t\r\n\u00a0'))
+  END
+);
+"""

@@ -1,0 +1,210 @@
+"""The ledger store: one folder of Parquet parts per ingested file, committed by writing its manifest.
+
+Layout under `<workspace>/store/`:
+  sources/<source_id>.json       the manifest: the file's accounting; its presence is the commit
+  ledger/<source_id>/part-N.parquet       every data row of table N, in file order, with its outcome
+  ledger/<source_id>/part-N-head.parquet  the rows above the data (preamble, header), skipped with reasons
+  tmp/                           staging for ingests in progress
+
+A file is staged in tmp/, its folder renamed into ledger/, then its manifest written by atomic rename. A crash
+at any point leaves either no manifest (the staged or renamed folder is an orphan, removed next time) or the
+whole file: never half. Row numbers are not stored per row: a part keeps its rows in file order, so a row's
+number is the part's `row_base` plus its position (Parquet's file_row_number).
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import shutil
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pyarrow as pa
+
+from ..engine import Engine, sql_string
+
+LEDGER_COLUMNS = (
+    "source_id", "file", "sheet", "row", "body_id", "body_name", "payment_date", "date_precision", "amount_pence",
+    "supplier", "supplier_redacted", "supplier_id", "vat_number", "directorate", "service_area", "service_code",
+    "expense_category", "expense_type", "expense_code", "transaction_ref", "capital_revenue", "description",
+    "irrecoverable_vat_pence", "extra",
+)
+
+
+class StoreBusy(RuntimeError):
+    """Another totalplace process is writing to this store."""
+
+
+@dataclass
+class Store:
+    root: Path
+
+    @property
+    def sources_dir(self) -> Path:
+        return self.root / "sources"
+
+    @property
+    def ledger_dir(self) -> Path:
+        return self.root / "ledger"
+
+    @property
+    def tmp_dir(self) -> Path:
+        return self.root / "tmp"
+
+    @property
+    def reference_dir(self) -> Path:
+        return self.root / "reference"
+
+    def ensure(self) -> None:
+        for d in (self.sources_dir, self.ledger_dir, self.tmp_dir, self.reference_dir):
+            d.mkdir(parents=True, exist_ok=True)
+
+    @contextmanager
+    def writing(self) -> Iterator["Store"]:
+        """Hold the store's write lock; clear what an interrupted run left behind."""
+        self.ensure()
+        lock_path = self.root / ".lock"
+        with lock_path.open("w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError as exc:
+                raise StoreBusy(
+                    f"another totalplace command is writing to {self.root}; wait for it to finish and try again"
+                ) from exc
+            self._clear_leftovers()
+            try:
+                yield self
+            finally:
+                fcntl.flock(lock, fcntl.LOCK_UN)
+
+    def _clear_leftovers(self) -> None:
+        for staged in self.tmp_dir.iterdir():
+            shutil.rmtree(staged, ignore_errors=True) if staged.is_dir() else staged.unlink(missing_ok=True)
+        committed = {p.stem for p in self.sources_dir.glob("*.json")}
+        for folder in self.ledger_dir.iterdir():
+            if folder.name not in committed:
+                shutil.rmtree(folder, ignore_errors=True)
+
+    def staging(self, source_id: str) -> Path:
+        path = self.tmp_dir / f"{source_id}-{uuid.uuid4().hex[:8]}"
+        path.mkdir(parents=True)
+        return path
+
+    def commit(self, source_id: str, staged: Path, manifest: dict[str, Any]) -> None:
+        """Make a staged file part of the ledger, all at once."""
+        target = self.ledger_dir / source_id
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staged, target)
+        _fsync_dir(self.ledger_dir)
+        write_json_atomic(self.sources_dir / f"{source_id}.json", manifest, self.tmp_dir)
+
+    def manifest(self, source_id: str) -> dict[str, Any] | None:
+        path = self.sources_dir / f"{source_id}.json"
+        if not path.exists():
+            return None
+        return json.loads(path.read_text(encoding="utf-8"))
+
+    def manifests(self) -> list[dict[str, Any]]:
+        found = [json.loads(p.read_text(encoding="utf-8")) for p in self.sources_dir.glob("*.json")]
+        return sorted(found, key=lambda m: (m.get("ingested_at", ""), m.get("file", "")))
+
+    def part_paths(self, manifest: dict[str, Any], head: bool = False) -> list[Path]:
+        folder = self.ledger_dir / manifest["source_id"]
+        key = "head_file" if head else "file"
+        return [folder / part[key] for part in manifest.get("parts", []) if part.get(key)]
+
+    # --- reading -----------------------------------------------------------------------------------------
+
+    def open_views(self, engine: Engine) -> bool:
+        """Create the views `outcomes` (every row with its outcome) and `ledger` (loaded rows).
+
+        Returns False when nothing has been ingested yet (the views are then empty).
+        """
+        manifests = self.manifests()
+        body_rows: dict[str, list[Any]] = {k: [] for k in ("source_id", "file", "code_key", "name_key", "body_id", "body_name")}
+        for m in manifests:
+            for entry in m.get("body_map", []):
+                body_rows["source_id"].append(m["source_id"])
+                body_rows["file"].append(m["file"])
+                body_rows["code_key"].append(entry.get("published_code") or "")
+                body_rows["name_key"].append(entry.get("published_name") or "")
+                body_rows["body_id"].append(entry.get("body_id"))
+                body_rows["body_name"].append(entry.get("body_name"))
+        engine.register("body_map", pa.table(body_rows, schema=_BODY_MAP_SCHEMA))
+        parts = [p for m in manifests for p in self.part_paths(m)]
+        heads = [p for m in manifests for p in self.part_paths(m, head=True)]
+        if not parts:
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW outcomes AS SELECT * FROM ({_EMPTY_OUTCOMES}) WHERE false")
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {_ledger_select('outcomes')}")
+            return False
+        scans = [f"SELECT * FROM read_parquet({Engine.parquet_list(parts)}, file_row_number = true, union_by_name = true)"]
+        if heads:
+            scans.append(f"SELECT * FROM read_parquet({Engine.parquet_list(heads)}, file_row_number = true, union_by_name = true)")
+        union = " UNION ALL BY NAME ".join(scans)
+        engine.execute(
+            f"""
+            CREATE OR REPLACE TEMP VIEW outcomes AS
+            SELECT p.* EXCLUDE (row_base, file_row_number), p.row_base + p.file_row_number AS "row",
+                   m.file, m.body_id, m.body_name
+            FROM ({union}) p
+            LEFT JOIN body_map m
+              ON m.source_id = p.source_id
+             AND m.code_key = coalesce(p.body_code_published, '')
+             AND m.name_key = coalesce(p.body_name_published, '')
+            """
+        )
+        engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {_ledger_select('outcomes')}")
+        return True
+
+
+_BODY_MAP_SCHEMA = pa.schema(
+    [("source_id", pa.string()), ("file", pa.string()), ("code_key", pa.string()), ("name_key", pa.string()),
+     ("body_id", pa.string()), ("body_name", pa.string())]
+)
+
+_EMPTY_OUTCOMES = """
+SELECT NULL::VARCHAR AS source_id, NULL::VARCHAR AS file, NULL::VARCHAR AS sheet, NULL::BIGINT AS "row",
+  NULL::VARCHAR AS status, NULL::VARCHAR AS reason, NULL::VARCHAR AS detail, NULL::VARCHAR AS body_id,
+  NULL::VARCHAR AS body_name, NULL::DATE AS payment_date, NULL::VARCHAR AS date_precision,
+  NULL::BIGINT AS amount_pence, NULL::VARCHAR AS supplier, NULL::BOOLEAN AS supplier_redacted,
+  NULL::VARCHAR AS supplier_id, NULL::VARCHAR AS vat_number, NULL::VARCHAR AS directorate,
+  NULL::VARCHAR AS service_area, NULL::VARCHAR AS service_code, NULL::VARCHAR AS expense_category,
+  NULL::VARCHAR AS expense_type, NULL::VARCHAR AS expense_code, NULL::VARCHAR AS transaction_ref,
+  NULL::VARCHAR AS capital_revenue, NULL::VARCHAR AS description, NULL::BIGINT AS irrecoverable_vat_pence,
+  NULL::VARCHAR AS extra, NULL::VARCHAR[] AS raw, NULL::VARCHAR AS body_code_published,
+  NULL::VARCHAR AS body_name_published
+"""
+
+
+def _ledger_select(source: str) -> str:
+    columns = ", ".join(f'"{c}"' for c in LEDGER_COLUMNS)
+    return f"SELECT {columns} FROM {source} WHERE status = 'loaded'"
+
+
+def write_json_atomic(path: Path, data: Any, tmp_dir: Path) -> None:
+    """Write JSON so that readers see the old file or the new one, never a partial one."""
+    tmp = tmp_dir / f".{path.name}.{uuid.uuid4().hex[:8]}"
+    with tmp.open("w", encoding="utf-8") as f:
+        json.dump(data, f, indent=1, default=str, ensure_ascii=False)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def quote_list(values: list[str]) -> str:
+    return "[" + ", ".join(sql_string(v) for v in values) + "]"
