@@ -30,6 +30,8 @@ from .sources.spend import (
     resolve_bodies,
     totals,
 )
+from .reference.register import load_register_files
+from .store.ledger import write_json_atomic
 from .workspace import Workspace
 
 USER_ERRORS = (IngestError, UnsupportedFile, WorkbookError, LayoutError, OverrideError)
@@ -84,7 +86,8 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _expand(paths: list[Path]) -> Iterator[Path]:
+def expand_paths(paths: list[Path]) -> Iterator[Path]:
+    """The files named: folders are searched (hidden files left out), files taken as they are."""
     for path in paths:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
@@ -113,7 +116,7 @@ def ingest(
         engine = workspace.engine()
         try:
             ctx = SpendContext(engine, workspace.register(), synonyms, workspace.overrides(synonyms), say)
-            for path in _expand(paths):
+            for path in expand_paths(paths):
                 results.extend(_ingest_path(ctx, workspace, path, path.name, body, container=None))
         finally:
             engine.close()
@@ -202,7 +205,6 @@ def _manifest(
     on = dt.date.fromisoformat(summary["date_min"]) if summary["date_min"] else None
     pairs = distinct_body_pairs(ctx.engine, staged, facts)
     body_map = resolve_bodies(ctx, name, pairs, body_given, on, warnings)
-    bodies = sorted({(e["body_name"], e["body_id"]) for e in body_map if e["body_name"]}, key=lambda b: b[0])
     columns: dict[str, str] = {}
     for part in facts.parts:
         for role, header in part.columns.items():
@@ -225,7 +227,8 @@ def _manifest(
         "delimiter": facts.delimiter,
         "line_endings": facts.line_endings,
         "sheets": [p.sheet for p in facts.parts if p.sheet is not None],
-        "body": "; ".join(f"{n} ({i})" if i else n for n, i in bodies) or None,
+        "body": describe_bodies(body_map),
+        "body_given": body_given,
         "body_map": body_map,
         "columns": columns,
         "override": facts.override.describe() if facts.override else None,
@@ -236,3 +239,41 @@ def _manifest(
         "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "totalplace_version": __version__,
     }
+
+
+def describe_bodies(body_map: list[dict[str, Any]]) -> str | None:
+    """The bodies of a file for people: 'Leeds City Council (LDS)'; several are joined with '; '."""
+    bodies = sorted({(e["body_name"], e["body_id"]) for e in body_map if e["body_name"]}, key=lambda b: b[0])
+    return "; ".join(f"{n} ({i})" if i else n for n, i in bodies) or None
+
+
+def load_reference(workspace: Workspace, folder: Path) -> dict[str, Any]:
+    """Read the register of bodies from published reference files in `folder`, then match every ingested
+    file's bodies against it again (a file ingested before the register was loaded gets its bodies now)."""
+    register, counts = load_register_files(folder)
+    store = workspace.store
+    changed = 0
+    with store.writing():
+        register.save(store.reference_dir)
+        engine = workspace.engine()
+        try:
+            synonyms = workspace.synonyms()
+            ctx = SpendContext(engine, register, synonyms, workspace.overrides(synonyms))
+            for manifest in store.manifests():
+                pairs = [(e["published_code"], e["published_name"]) for e in manifest.get("body_map", [])]
+                on = dt.date.fromisoformat(manifest["date_min"]) if manifest.get("date_min") else None
+                warnings: list[str] = []
+                body_map = resolve_bodies(ctx, manifest["file"], pairs, manifest.get("body_given"), on, warnings)
+                if body_map != manifest.get("body_map"):
+                    manifest["body_map"] = body_map
+                    manifest["body"] = describe_bodies(body_map)
+                    manifest["warnings"] = [w for w in manifest.get("warnings", []) if "register" not in w] + warnings
+                    write_json_atomic(store.sources_dir / f"{manifest['source_id']}.json", manifest, store.tmp_dir)
+                    changed += 1
+        finally:
+            engine.close()
+    kinds: dict[str, int] = {}
+    for body in register.bodies.values():
+        kinds[body.kind] = kinds.get(body.kind, 0) + 1
+    return {"folder": str(folder.resolve()), "files": counts, "bodies": len(register), "by_kind": kinds,
+            "ingested_files_rematched": changed}

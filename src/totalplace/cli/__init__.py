@@ -1,0 +1,30 @@
+"""The `totalplace` command: a thin shell over the library, one module per verb."""
+
+from __future__ import annotations
+
+import typer
+
+from . import demo, ledger, reference
+from .ingest import ingest
+from .init import init
+from .rejects import rejects
+from .sources import sources
+
+app = typer.Typer(
+    name="totalplace",
+    help="Count every pound of public money spent in a place. Start with `totalplace init DIR`.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(init)
+app.command()(ingest)
+app.command()(sources)
+app.command()(rejects)
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(reference.app, name="reference")
+app.add_typer(demo.app, name="demo")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,15 @@
+"""Options shared by every command, declared once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+WorkspaceOption = Annotated[
+    Path,
+    typer.Option("-w", "--workspace", help="The workspace folder (made by `totalplace init`).", show_default="current folder"),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts instead of tables.")]
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV instead of tables.")]

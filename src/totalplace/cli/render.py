@@ -1,0 +1,71 @@
+"""Output for people (Rich tables) and for scripts (JSON, CSV), and friendly errors."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from typing import Any, Callable, Iterable, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..engine import EngineError
+from ..ingest import USER_ERRORS
+from ..ledger import LedgerError
+from ..money import format_pounds
+from ..reference.register import RegisterError
+from ..store.ledger import StoreBusy
+from ..workspace import WorkspaceError
+
+console = Console()
+errors = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, FileNotFoundError, *USER_ERRORS)
+
+
+def friendly_errors(func: F) -> F:
+    """Turn the errors a user can act on into a one-line message and exit code 2 — no traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except EXPECTED as exc:
+            errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            raise typer.Exit(2) from None
+        except EngineError as exc:
+            errors.print(f"[bold red]Error in the data engine:[/] {str(exc).splitlines()[0]}", highlight=False)
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n")
+
+
+def print_csv(rows: Iterable[dict[str, Any]], columns: list[str]) -> None:
+    writer = csv.DictWriter(sys.stdout, fieldnames=columns, extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: (json.dumps(v) if isinstance(v, (list, dict)) else v) for k, v in row.items()})
+
+
+def pounds(pence: int | None) -> str:
+    return format_pounds(pence)
+
+
+def table(title: str | None, columns: list[tuple[str, str]]) -> Table:
+    """A Rich table; columns are (header, justify)."""
+    t = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
+    for header, justify in columns:
+        t.add_column(header, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
+    return t
+
+
+def reasons_text(reasons: dict[str, int]) -> str:
+    return ", ".join(f"{reason} {count:,}" for reason, count in reasons.items())
