@@ -42,7 +42,7 @@ SERIAL_MIN, SERIAL_MAX = 32874, 73050  # 1990-01-01 .. 2099-12-31
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _SPACES = " \t\r\n\u00a0"
 
-_compiled = {name: re.compile(p) for name, p in PATTERNS.items()}
+_compiled = {name: re.compile(p, re.ASCII) for name, p in PATTERNS.items()}  # ASCII, as the engine's RE2
 
 
 def _year(text: str) -> int:

@@ -100,9 +100,9 @@ class Engine:
         return self._con.execute(sql, params or []).fetchall()
 
     def one(self, sql: str, params: Sequence[Any] | None = None) -> tuple:
-        row = self._con.execute(sql, params or []).fetchone()
-        assert row is not None
-        return row
+        rows = self._con.execute(sql, params or []).fetchall()  # fetch all: a half-read result blocks the connection
+        assert rows, "a query expected to give one row gave none"
+        return rows[0]
 
     def records(self, sql: str, params: Sequence[Any] | None = None) -> list[dict[str, Any]]:
         cursor = self._con.execute(sql, params or [])

@@ -99,7 +99,7 @@ def expand_paths(paths: list[Path]) -> Iterator[Path]:
 
 def ingest(
     workspace: Workspace,
-    paths: list[Path],
+    paths: list[str | Path],
     body: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
@@ -116,7 +116,7 @@ def ingest(
         engine = workspace.engine()
         try:
             ctx = SpendContext(engine, workspace.register(), synonyms, workspace.overrides(synonyms), say)
-            for path in expand_paths(paths):
+            for path in expand_paths([Path(p) for p in paths]):
                 results.extend(_ingest_path(ctx, workspace, path, path.name, body, container=None))
         finally:
             engine.close()
@@ -247,9 +247,10 @@ def describe_bodies(body_map: list[dict[str, Any]]) -> str | None:
     return "; ".join(f"{n} ({i})" if i else n for n, i in bodies) or None
 
 
-def load_reference(workspace: Workspace, folder: Path) -> dict[str, Any]:
+def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
     """Read the register of bodies from published reference files in `folder`, then match every ingested
     file's bodies against it again (a file ingested before the register was loaded gets its bodies now)."""
+    folder = Path(folder)
     register, counts = load_register_files(folder)
     store = workspace.store
     changed = 0

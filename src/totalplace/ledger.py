@@ -90,8 +90,9 @@ def list_rejects(
         )
 
 
-def export_ledger(workspace: Workspace, path: Path) -> int:
+def export_ledger(workspace: Workspace, path: str | Path) -> int:
     """Write the whole ledger to CSV, Parquet or XLSX (by the file's extension); returns the rows written."""
+    path = Path(path)
     kind = EXPORT_FORMATS.get(path.suffix.lower())
     if kind is None:
         raise LedgerError(f"{path.name}: export to .csv, .parquet or .xlsx (the extension says which).")

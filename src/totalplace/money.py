@@ -18,18 +18,21 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 MAX_PENCE = 2**63 - 1
 
+# Spaces are spelled out (not \s), so that Python's re and the engine's RE2 read the patterns alike.
+_S = "[ \t\u00a0]*"
 _NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
-_CUR = r"(?:£|GBP\s?|gbp\s?)"
-POSITIVE_PATTERN = rf"(?:\+?\s*{_CUR}?\s*{_NUM}|{_CUR}\s*\+\s*{_NUM})"
+_CUR = "(?:£|GBP[ ]?|gbp[ ]?)"
+POSITIVE_PATTERN = rf"(?:\+?{_S}{_CUR}?{_S}{_NUM}|{_CUR}{_S}\+{_S}{_NUM})"
 NEGATIVE_PATTERN = (
-    rf"(?:-\s*{_CUR}?\s*{_NUM}|{_CUR}\s*-\s*{_NUM}|\(\s*{_CUR}?\s*{_NUM}\s*\)|{_CUR}\s*\(\s*{_NUM}\s*\)"
-    rf"|{_CUR}?\s*{_NUM}\s*-|{_CUR}?\s*{_NUM}\s*(?:CR|cr|Cr))"
+    rf"(?:-{_S}{_CUR}?{_S}{_NUM}|{_CUR}{_S}-{_S}{_NUM}|\({_S}{_CUR}?{_S}{_NUM}{_S}\)|{_CUR}{_S}\({_S}{_NUM}{_S}\)"
+    rf"|{_CUR}?{_S}{_NUM}{_S}-|{_CUR}?{_S}{_NUM}{_S}(?:CR|cr|Cr))"
 )
 _SPACES = " \t\r\n\u00a0"
 
-_positive = re.compile(POSITIVE_PATTERN)
-_negative = re.compile(NEGATIVE_PATTERN)
-_number = re.compile(_NUM)
+# ASCII: \d means 0-9 only, as in the engine's RE2
+_positive = re.compile(POSITIVE_PATTERN, re.ASCII)
+_negative = re.compile(NEGATIVE_PATTERN, re.ASCII)
+_number = re.compile(_NUM, re.ASCII)
 
 
 def parse_pence(text: str | None) -> int | None:

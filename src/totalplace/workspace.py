@@ -48,9 +48,9 @@ class Workspace:
         return Engine(temp_dir=self.store.tmp_dir / "engine")
 
 
-def init_workspace(path: Path, name: str | None = None) -> Workspace:
+def init_workspace(path: str | Path, name: str | None = None) -> Workspace:
     """Make `path` a workspace (the folder may exist; an existing workspace is left as it is)."""
-    path = path.resolve()
+    path = Path(path).resolve()
     config = path / CONFIG_FILE
     if config.exists():
         return open_workspace(path)
@@ -72,9 +72,9 @@ def init_workspace(path: Path, name: str | None = None) -> Workspace:
     return ws
 
 
-def open_workspace(path: Path) -> Workspace:
+def open_workspace(path: str | Path) -> Workspace:
     """The workspace at `path`, or an error saying how to make one."""
-    path = path.resolve()
+    path = Path(path).resolve()
     config = path / CONFIG_FILE
     if not config.exists():
         raise WorkspaceError(

@@ -21,7 +21,7 @@ from ..store.ledger import StoreBusy
 from ..workspace import WorkspaceError
 
 console = Console()
-errors = Console(stderr=True)
+errors = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, FileNotFoundError, *USER_ERRORS)

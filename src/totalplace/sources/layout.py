@@ -58,7 +58,7 @@ def profile_column(values: list[str]) -> ColumnProfile:
                 p.decimals += 1
             if v.lstrip("-").isdigit():
                 p.integers += 1
-        if parse_date(v) is not None:
+        if parse_date(v) is not None or parse_date(v, order="mdy") is not None:
             p.dates += 1
             m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}(?:\s.*)?", v)
             if m:

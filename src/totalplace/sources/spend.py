@@ -111,15 +111,19 @@ def period_from_name(name: str) -> dt.date | None:
 
 
 def _head_rows(records: list[list[str]], header_index: int | None, first_row: int, count_blank: bool) -> list[HeadRow]:
-    """Rows above the data: preamble, blank rows and the header itself."""
+    """Rows above the data: preamble, blank rows and the header itself.
+
+    In text files an empty line is not a record (the engine does not count it either), so it gets no number
+    unless `count_blank` (sheets, where every row has a number).
+    """
     if header_index is None:
         return []
     rows: list[HeadRow] = []
     number = first_row
     for i, record in enumerate(records[: header_index + 1]):
-        blank = not any(c.strip() for c in record)
-        if blank and not count_blank:
+        if not record and not count_blank:
             continue
+        blank = not any(c.strip() for c in record)
         if i == header_index:
             rows.append(HeadRow(number, "header row", None, record))
         elif blank:
@@ -257,7 +261,7 @@ def _apply_header_row(records: list[list[str]], header_row: int, count_blank: bo
     """The index in `records` of the override's header row (numbered as totalplace numbers rows)."""
     number = 0
     for i, record in enumerate(records):
-        if not count_blank and not any(c.strip() for c in record):
+        if not count_blank and not record:
             continue
         number += 1
         if number == header_row:
@@ -271,18 +275,24 @@ def _layout_for(
     """Detect a table's layout, applying a file override or one that matches the table's headers."""
     header_index = None
     if override and override.layout.header_row:
-        header_index = _apply_header_row(records, override.layout.header_row, count_blank)
+        try:
+            header_index = _apply_header_row(records, override.layout.header_row, count_blank)
+        except LayoutError as exc:
+            raise LayoutError(f"{override.path}: {exc}") from exc
     layout = detect_layout(records, ctx.synonyms, header_index=header_index)
     if override is None and layout.header_index is not None:
         override = ctx.overrides.for_headers(layout.header_cells)
     if override is not None and (override.layout.columns or override.layout.date_order):
-        layout = detect_layout(
-            records,
-            ctx.synonyms,
-            header_index=layout.header_index,
-            forced_roles=override.layout.columns or None,
-            date_order=override.layout.date_order,
-        )
+        try:
+            layout = detect_layout(
+                records,
+                ctx.synonyms,
+                header_index=layout.header_index,
+                forced_roles=override.layout.columns or None,
+                date_order=override.layout.date_order,
+            )
+        except LayoutError as exc:
+            raise LayoutError(f"{override.path}: {exc}") from exc
     return layout, override
 
 

@@ -137,6 +137,10 @@ class Store:
                 body_rows["body_id"].append(entry.get("body_id"))
                 body_rows["body_name"].append(entry.get("body_name"))
         engine.register("body_map", pa.table(body_rows, schema=_BODY_MAP_SCHEMA))
+        engine.register("source_files", pa.table(
+            {"source_id": [m["source_id"] for m in manifests], "file": [m["file"] for m in manifests]},
+            schema=pa.schema([("source_id", pa.string()), ("file", pa.string())]),
+        ))
         parts = [p for m in manifests for p in self.part_paths(m)]
         heads = [p for m in manifests for p in self.part_paths(m, head=True)]
         if not parts:
@@ -151,8 +155,9 @@ class Store:
             f"""
             CREATE OR REPLACE TEMP VIEW outcomes AS
             SELECT p.* EXCLUDE (row_base, file_row_number), p.row_base + p.file_row_number AS "row",
-                   m.file, m.body_id, m.body_name
+                   f.file, m.body_id, m.body_name
             FROM ({union}) p
+            JOIN source_files f ON f.source_id = p.source_id
             LEFT JOIN body_map m
               ON m.source_id = p.source_id
              AND m.code_key = coalesce(p.body_code_published, '')
