@@ -23,7 +23,7 @@ def real_data_or_skip() -> Path:
     pytest.skip(message)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def real() -> Path:
     return real_data_or_skip()
 
