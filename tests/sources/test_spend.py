@@ -243,3 +243,16 @@ def test_row_numbers_point_at_the_rows_of_the_file(ws, tmp_path):
     rows = outcomes(ws, 'SELECT "row", supplier FROM ledger ORDER BY "row"')
     # records are counted (a quoted line break does not start a row); an empty line is not a record
     assert [(r["row"], r["supplier"]) for r in rows] == [(3, "multi\nline"), (4, "B"), (5, "C")]
+
+
+def test_cp1252_read_directly_until_a_curly_quote_turns_up(ws, tmp_path):
+    """cp1252 without bytes 0x80-0x9F is read as latin-1 in place; a ’ after the sample forces a UTF-8 copy."""
+    lines = ["Body,Supplier,Date,Net Amount(£)"] + [f"Demoshire,Supplier {i},01/01/2024,£1.00" for i in range(40000)]
+    direct = tmp_path / "direct.csv"
+    direct.write_bytes("\r\n".join(lines).encode("cp1252"))
+    late = tmp_path / "late_quote.csv"
+    late.write_bytes("\r\n".join(lines + ["Demoshire,O’Brien Ltd,02/01/2024,£2.00"]).encode("cp1252"))
+    first, second = ingest_one(ws, direct), ingest_one(ws, late)
+    assert (first.encoding, first.rows_loaded, first.loaded_pence) == ("cp1252", 40000, 4000000)
+    assert (second.encoding, second.rows_loaded, second.loaded_pence) == ("cp1252", 40001, 4000200)
+    assert outcomes(ws, "SELECT supplier FROM ledger WHERE amount_pence = 200")[0]["supplier"] == "O’Brien Ltd"

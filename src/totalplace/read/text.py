@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,10 +44,17 @@ class TextLayout:
     newline: str  # "\n", "\r\n", "\r" or "mixed"
     records: list[list[str]] = field(default_factory=list)  # the sample, parsed, blank lines as []
     complete: bool = False  # the sample is the whole file
+    c1_bytes: bool = False  # the sample holds bytes 0x80-0x9F, where cp1252 and latin-1 differ
 
     @property
     def engine_encoding(self) -> str | None:
-        """The engine's name for this encoding, or None when it needs a normalised copy."""
+        """The engine's name for this encoding, or None when it needs a normalised copy.
+
+        cp1252 is latin-1 except for bytes 0x80-0x9F (curly quotes, dashes, €), which the engine's latin-1
+        reader refuses; so a cp1252 file without them is read directly, and one with them is copied.
+        """
+        if self.encoding == "cp1252" and not self.c1_bytes:
+            return "latin-1"
         return {"utf-8": "utf-8", "utf-16": "utf-16"}.get(self.encoding)
 
 
@@ -69,7 +77,8 @@ def sniff_text(path: Path) -> TextLayout:
     records = _parse(text, delimiter, SAMPLE_RECORDS)
     if not complete and records and len(records) < SAMPLE_RECORDS:
         records = records[:-1]  # the last record may be cut short by the sample boundary
-    return TextLayout(encoding, label, bom_length, delimiter, newline, records, complete)
+    c1 = encoding == "cp1252" and re.search(rb"[\x80-\x9f]", raw) is not None
+    return TextLayout(encoding, label, bom_length, delimiter, newline, records, complete, c1)
 
 
 def _detect_encoding(raw: bytes, complete: bool) -> tuple[str, str, int]:

@@ -15,7 +15,7 @@ from ..money import parse_pence
 from .headers import RoleMatch, Synonyms, clean_header, header_key
 
 HEADER_SEARCH_ROWS = 60
-PROFILE_ROWS = 3000
+PROFILE_ROWS = 1000
 
 # A code column and the text column that names the same thing; duplicate headers split between them.
 CODE_TEXT_PAIRS = {"expense_code": "expense_type", "service_code": "service_area", "supplier_id": "supplier"}
