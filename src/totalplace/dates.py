@@ -143,9 +143,10 @@ CREATE OR REPLACE MACRO tp_date_core(s, mdy) AS (
 CREATE OR REPLACE MACRO tp_date(s, mdy) AS (
   CASE
     WHEN s IS NULL THEN NULL
-    WHEN NOT mdy AND regexp_full_match(s, '[0-9]{{2}}/[0-9]{{2}}/[0-9]{{4}}') THEN
-      tp_ymd(substr(s, 7, 4), substr(s, 4, 2), substr(s, 1, 2))
+    WHEN NOT mdy AND regexp_full_match(s, '[0-9]{{2}}/[0-9]{{2}}/[0-9]{{4}}') THEN try_strptime(s, '%d/%m/%Y')::DATE
+    WHEN NOT mdy AND regexp_full_match(s, '[0-9]{{2}}[.][0-9]{{2}}[.][0-9]{{4}}') THEN try_strptime(s, '%d.%m.%Y')::DATE
     WHEN regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN TRY_CAST(s AS DATE)
+    WHEN regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') THEN TRY_CAST(left(s, 10) AS DATE)
     ELSE tp_date_core(s, mdy)
   END
 );

@@ -27,6 +27,9 @@ NEGATIVE_PATTERN = (
     rf"(?:-{_S}{_CUR}?{_S}{_NUM}|{_CUR}{_S}-{_S}{_NUM}|\({_S}{_CUR}?{_S}{_NUM}{_S}\)|{_CUR}{_S}\({_S}{_NUM}{_S}\)"
     rf"|{_CUR}?{_S}{_NUM}{_S}-|{_CUR}?{_S}{_NUM}{_S}(?:CR|cr|Cr))"
 )
+# The shapes most files use ('£1,234.56', '-1,234.56'): one simple pattern, then strip '£' and ',' — a fast
+# path in the engine that gives the same answer as the full rule.
+COMMON_PATTERN = r"-?£?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]*)?"
 _SPACES = " \t\r\n\u00a0"
 
 # ASCII: \d means 0-9 only, as in the engine's RE2
@@ -89,6 +92,8 @@ CREATE OR REPLACE MACRO tp_pence_slow(s) AS (
 CREATE OR REPLACE MACRO tp_pence(s) AS (
   CASE
     WHEN s IS NULL THEN NULL
+    WHEN regexp_full_match(s, {_sql_string(COMMON_PATTERN)})
+      THEN TRY_CAST(round(TRY_CAST(replace(replace(s, '£', ''), ',', '') AS DECIMAL(38,6)) * 100) AS BIGINT)
     WHEN TRY_CAST(s AS DECIMAL(38,6)) IS NOT NULL AND NOT contains(s, '_')
       THEN TRY_CAST(round(TRY_CAST(s AS DECIMAL(38,6)) * 100) AS BIGINT)
     ELSE tp_pence_slow(trim(s, ' \t\r\n\u00a0'))

@@ -256,3 +256,26 @@ def test_cp1252_read_directly_until_a_curly_quote_turns_up(ws, tmp_path):
     assert (first.encoding, first.rows_loaded, first.loaded_pence) == ("cp1252", 40000, 4000000)
     assert (second.encoding, second.rows_loaded, second.loaded_pence) == ("cp1252", 40001, 4000200)
     assert outcomes(ws, "SELECT supplier FROM ledger WHERE amount_pence = 200")[0]["supplier"] == "O’Brien Ltd"
+
+
+def test_a_sheet_without_payments_is_skipped_whole_with_a_reason(ws, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "book.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    notes = book.add_worksheet("Notes")
+    notes.write_column(0, 0, ["About this data", "", "Published under the OGL"])
+    data = book.add_worksheet("Data")
+    data.write_row(0, 0, ["Body Name", "Payment Date", "Supplier", "Amount"])
+    data.write_row(1, 0, ["Demoshire", "01/04/2024", "A Ltd", 12.5])
+    data.write_row(3, 0, ["Demoshire", "02/04/2024", "B Ltd", 7])
+    book.close()
+    result = ingest_one(ws, path)
+    assert result.sheets == ["Notes", "Data"]
+    assert (result.rows_read, result.rows_loaded, result.rows_skipped) == (7, 2, 5)
+    assert result.skipped_reasons == {"sheet has no payment table": 3, "header row": 1, "blank row": 1}
+    rows = outcomes(ws, 'SELECT sheet, "row", status, reason FROM outcomes ORDER BY sheet, "row"')
+    assert [(r["sheet"], r["row"], r["reason"]) for r in rows] == [
+        ("Data", 1, "header row"), ("Data", 2, None), ("Data", 3, "blank row"), ("Data", 4, None),
+        ("Notes", 1, "sheet has no payment table"), ("Notes", 2, "sheet has no payment table"),
+        ("Notes", 3, "sheet has no payment table")]

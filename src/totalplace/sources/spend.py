@@ -183,7 +183,10 @@ class _Scanner:
         if not rows:
             return
         part.head_file = f"part-{index}-head.parquet"
-        _write_head(self.staged / part.head_file, self.source_id, part.sheet, rows, self.schema)
+        # the data part's own schema when there is one (reading it is instant; deriving one costs a query)
+        schema = pq.read_schema(self.staged / part.file) if part.file else self.schema
+        schema = pa.schema([f.with_nullable(True) for f in schema])
+        _write_head(self.staged / part.head_file, self.source_id, part.sheet, rows, schema)
         for r in rows:
             part.rows_read += 1
             part.rows_skipped += 1

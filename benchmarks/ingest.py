@@ -1,0 +1,178 @@
+"""Benchmark: `totalplace ingest` against a bare DuckDB scan and a pandas pipeline, in one run.
+
+For each layout and size, a synthetic payment file is generated (cached under benchmarks/work/) and three
+contenders run on it, each in its own process (so peak memory is its own), after the file has been read
+once so that all three find it in the page cache:
+
+  bare    DuckDB read_csv + SUM of the amount: the least work that reads the file (the practical limit)
+  ingest  totalplace.ingest into a fresh workspace: sniff, layout, normalise every row, write the ledger,
+          account for every row
+  pandas  a straightforward pandas pipeline doing the same normalisation (strip, amounts to pence, dates,
+          total and blank rows, outcome per row) and writing Parquet
+
+Prints a markdown table and writes it into docs/benchmarks.md. Usage:
+    python benchmarks/ingest.py [--rows 1000000 5000000] [--layouts lga_csv preamble_cp1252 bvacop_csv]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parent
+WORK = HERE / "work"
+DOC = REPO / "docs" / "benchmarks.md"
+
+# How the bare scan and the pandas pipeline read each layout: what an expert who knew the file would write.
+LAYOUT_SPECS = {
+    "lga_csv": dict(skip=0, encoding="utf-8", duck_encoding="utf-8", amount="Amount", date="PaymentDate",
+                    date_format="%Y-%m-%d", money_in_text=False),
+    "preamble_cp1252": dict(skip=5, encoding="cp1252", duck_encoding="latin-1", amount="Net Amount(£)",
+                            date="Payment Date", date_format="%d/%m/%Y", money_in_text=True),
+    "bvacop_csv": dict(skip=0, encoding="utf-8-sig", duck_encoding="utf-8", amount="Amount", date="Date",
+                       date_format="%d/%m/%Y", money_in_text=True),
+}
+
+BARE = r"""
+import duckdb, json, sys, time
+path, spec = sys.argv[1], json.loads(sys.argv[2])
+con = duckdb.connect()
+amount = '"' + spec["amount"] + '"'
+if spec["money_in_text"]:
+    amount = f"TRY_CAST(replace(replace({amount}, '£', ''), ',', '') AS DECIMAL(18, 2))"
+start = time.perf_counter()
+rows, total = con.execute(
+    f"SELECT count(*), sum({amount}) FROM read_csv(?, skip = {spec['skip']}, header = true, "
+    f"encoding = '{spec['duck_encoding']}', all_varchar = {str(spec['money_in_text']).lower()})", [path]).fetchall()[0]
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows}))
+"""
+
+INGEST = r"""
+import json, shutil, sys, time
+import totalplace as tp
+path, workspace = sys.argv[1], sys.argv[2]
+shutil.rmtree(workspace, ignore_errors=True)
+ws = tp.init_workspace(workspace)
+start = time.perf_counter()
+(result,) = tp.ingest(ws, [path], body="Demoshire County Council")
+seconds = time.perf_counter() - start
+assert result.status == "loaded", result.error
+print(json.dumps({"seconds": seconds, "rows": result.rows_loaded, "pence": result.loaded_pence}))
+"""
+
+PANDAS = r"""
+import json, sys, time
+import numpy as np
+import pandas as pd
+path, spec, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
+start = time.perf_counter()
+df = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=spec["skip"], encoding=spec["encoding"])
+for column in df.columns:
+    df[column] = df[column].str.strip()
+text = df[spec["amount"]].str.replace("£", "", regex=False).str.replace(",", "", regex=False)
+negative = text.str.startswith("-") | text.str.startswith("(")
+number = pd.to_numeric(text.str.strip("()-"), errors="coerce")
+pence = (number * 100).round()
+pence = pence.where(~negative, -pence).astype("Int64")
+date = pd.to_datetime(df[spec["date"]], format=spec["date_format"], errors="coerce")
+blank = (df == "").all(axis=1)
+total = df.iloc[:, 0].str.fullmatch(r"(?i)(grand\s+)?totals?")
+status = np.select([blank, total, pence.isna(), date.isna()], ["skipped", "skipped", "rejected", "rejected"], "loaded")
+df = df.replace("", None)
+df["amount_pence"], df["payment_date"], df["status"] = pence, date, status
+df.to_parquet(out, index=False)
+seconds = time.perf_counter() - start
+loaded = df[df["status"] == "loaded"]
+print(json.dumps({"seconds": seconds, "rows": int(len(loaded)), "pence": int(loaded["amount_pence"].sum())}))
+"""
+
+
+def run_measured(code: str, *args: str) -> dict:
+    """Like run(), measuring the child's peak memory with wait4."""
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=err, cwd=REPO)
+        out = proc.stdout.read()  # type: ignore[union-attr]
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status != 0:
+            err.seek(0)
+            raise SystemExit(f"contender failed:\n{err.read().decode()[-2000:]}")
+    result = json.loads(out.decode().strip().splitlines()[-1])
+    result["peak_mb"] = usage.ru_maxrss / 1024
+    return result
+
+
+def generate(layout: str, rows: int) -> Path:
+    from totalplace.demo.layouts import LAYOUTS
+    from totalplace.demo.payments import payments
+    from totalplace.demo.place import COUNTY
+
+    writer, suffix = LAYOUTS[layout]
+    path = WORK / f"{layout}-{rows}{suffix}"
+    if not path.exists():
+        print(f"generating {path.name} …", file=sys.stderr, flush=True)
+        tmp = path.with_suffix(".partial")
+        writer(tmp, COUNTY, payments(1, rows, dt.date(2024, 4, 1), days=365))
+        tmp.replace(path)
+    return path
+
+
+def warm(path: Path) -> None:
+    with path.open("rb") as f:
+        while f.read(1 << 24):
+            pass
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rows", type=int, nargs="+", default=[1_000_000, 5_000_000])
+    parser.add_argument("--layouts", nargs="+", default=list(LAYOUT_SPECS), choices=list(LAYOUT_SPECS))
+    parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
+    args = parser.parse_args()
+    WORK.mkdir(parents=True, exist_ok=True)
+    lines = [
+        "| layout | rows | file MB | bare s | ingest s | pandas s | ingest rows/s | ingest ÷ bare rate | ingest ÷ pandas rate "
+        "| ingest peak MB | pandas peak MB |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for rows in args.rows:
+        for layout in args.layouts:
+            spec = LAYOUT_SPECS[layout]
+            path = generate(layout, rows)
+            warm(path)
+            bare = run_measured(BARE, str(path), json.dumps(spec))
+            ingest = run_measured(INGEST, str(path), str(WORK / "ws"))
+            pandas = run_measured(PANDAS, str(path), json.dumps(spec), str(WORK / "pandas.parquet"))
+            assert ingest["rows"] == rows and pandas["rows"] == rows, (ingest, pandas)
+            assert ingest["pence"] == pandas["pence"], "the pandas pipeline and totalplace disagree on the total"
+            line = (
+                f"| {layout} | {rows:,} | {path.stat().st_size / 1e6:,.0f} | {bare['seconds']:.2f} | {ingest['seconds']:.2f} "
+                f"| {pandas['seconds']:.2f} | {rows / ingest['seconds']:,.0f} | {bare['seconds'] / ingest['seconds']:.2f} "
+                f"| {pandas['seconds'] / ingest['seconds']:.1f}× | {ingest['peak_mb']:,.0f} | {pandas['peak_mb']:,.0f} |"
+            )
+            print(line, flush=True)
+            lines.append(line)
+    shutil.rmtree(WORK / "ws", ignore_errors=True)
+    (WORK / "pandas.parquet").unlink(missing_ok=True)
+    table = "\n".join(lines)
+    print("\n" + table)
+    if not args.no_doc:
+        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        block = (f"<!-- ingest-results:start -->\nMeasured {dt.date.today().isoformat()} on {machine} "
+                 f"by `python benchmarks/ingest.py`:\n\n{table}\n<!-- ingest-results:end -->")
+        doc = DOC.read_text(encoding="utf-8")
+        doc = re.sub(r"<!-- ingest-results:start -->.*?<!-- ingest-results:end -->", lambda m: block, doc, flags=re.S)
+        DOC.write_text(doc, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
