@@ -20,16 +20,10 @@ from .read.excel import WorkbookError
 from .read.sniff import FileKind, UnsupportedFile, detect_kind
 from .sources.layout import LayoutError
 from .sources.overrides import OverrideError
-from .sources.spend import (
-    FileFacts,
-    IngestError,
-    SpendContext,
-    distinct_body_pairs,
-    read_text_table,
-    read_workbook,
-    resolve_bodies,
-    totals,
-)
+from .sources.accounting import totals
+from .sources.bodies import describe_bodies, distinct_body_pairs, resolve_bodies
+from .sources.errors import IngestError
+from .sources.spend import FileFacts, SpendContext, read_text_table, read_workbook
 from .reference.register import load_register_files
 from .store.ledger import write_json_atomic
 from .workspace import Workspace
@@ -203,8 +197,8 @@ def _manifest(
     summary = totals(facts.parts)
     warnings = list(facts.warnings)
     on = dt.date.fromisoformat(summary["date_min"]) if summary["date_min"] else None
-    pairs = distinct_body_pairs(ctx.engine, staged, facts)
-    body_map = resolve_bodies(ctx, name, pairs, body_given, on, warnings)
+    pairs = distinct_body_pairs(ctx.engine, [staged / p.file for p in facts.parts if p.file])
+    body_map = resolve_bodies(ctx.register, name, pairs, body_given, on, warnings)
     columns: dict[str, str] = {}
     for part in facts.parts:
         for role, header in part.columns.items():
@@ -241,12 +235,6 @@ def _manifest(
     }
 
 
-def describe_bodies(body_map: list[dict[str, Any]]) -> str | None:
-    """The bodies of a file for people: 'Leeds City Council (LDS)'; several are joined with '; '."""
-    bodies = sorted({(e["body_name"], e["body_id"]) for e in body_map if e["body_name"]}, key=lambda b: b[0])
-    return "; ".join(f"{n} ({i})" if i else n for n, i in bodies) or None
-
-
 def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
     """Read the register of bodies from published reference files in `folder`, then match every ingested
     file's bodies against it again (a file ingested before the register was loaded gets its bodies now)."""
@@ -256,23 +244,17 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
     changed = 0
     with store.writing():
         register.save(store.reference_dir)
-        engine = workspace.engine()
-        try:
-            synonyms = workspace.synonyms()
-            ctx = SpendContext(engine, register, synonyms, workspace.overrides(synonyms))
-            for manifest in store.manifests():
-                pairs = [(e["published_code"], e["published_name"]) for e in manifest.get("body_map", [])]
-                on = dt.date.fromisoformat(manifest["date_min"]) if manifest.get("date_min") else None
-                warnings: list[str] = []
-                body_map = resolve_bodies(ctx, manifest["file"], pairs, manifest.get("body_given"), on, warnings)
-                if body_map != manifest.get("body_map"):
-                    manifest["body_map"] = body_map
-                    manifest["body"] = describe_bodies(body_map)
-                    manifest["warnings"] = [w for w in manifest.get("warnings", []) if "register" not in w] + warnings
-                    write_json_atomic(store.sources_dir / f"{manifest['source_id']}.json", manifest, store.tmp_dir)
-                    changed += 1
-        finally:
-            engine.close()
+        for manifest in store.manifests():
+            pairs = [(e["published_code"], e["published_name"]) for e in manifest.get("body_map", [])]
+            on = dt.date.fromisoformat(manifest["date_min"]) if manifest.get("date_min") else None
+            warnings: list[str] = []
+            body_map = resolve_bodies(register, manifest["file"], pairs, manifest.get("body_given"), on, warnings)
+            if body_map != manifest.get("body_map"):
+                manifest["body_map"] = body_map
+                manifest["body"] = describe_bodies(body_map)
+                manifest["warnings"] = [w for w in manifest.get("warnings", []) if "register" not in w] + warnings
+                write_json_atomic(store.sources_dir / f"{manifest['source_id']}.json", manifest, store.tmp_dir)
+                changed += 1
     kinds: dict[str, int] = {}
     for body in register.bodies.values():
         kinds[body.kind] = kinds.get(body.kind, 0) + 1

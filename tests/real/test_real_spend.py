@@ -238,7 +238,7 @@ def test_every_row_number_points_at_its_row_in_the_file(real_ledger, real, rel):
     manifest = [m for m in tp.list_sources(ws) if m["file"] == name][0]
     header = [c.strip() for c in records[manifest["parts"][0]["header_row"] - 1]]
     amount_at = header.index(manifest["columns"]["amount"]) if manifest["columns"]["amount"] in header else None
-    rows = outcomes(ws, f"""SELECT "row", amount_pence, supplier FROM ledger WHERE file = ? ORDER BY hash("row") LIMIT 40""", [name])
+    rows = outcomes(ws, """SELECT "row", amount_pence, supplier FROM ledger WHERE file = ? ORDER BY hash("row") LIMIT 40""", [name])
     assert rows
     for r in rows:
         record = records[r["row"] - 1]

@@ -279,3 +279,21 @@ def test_a_sheet_without_payments_is_skipped_whole_with_a_reason(ws, tmp_path):
         ("Data", 1, "header row"), ("Data", 2, None), ("Data", 3, "blank row"), ("Data", 4, None),
         ("Notes", 1, "sheet has no payment table"), ("Notes", 2, "sheet has no payment table"),
         ("Notes", 3, "sheet has no payment table")]
+
+
+def test_an_override_can_name_the_sheets_that_hold_payments(ws, tmp_path):
+    import xlsxwriter
+
+    (ws.overrides_dir / "sheets.toml").write_text(
+        'why = "The Summary sheet repeats the monthly sheets\' payments."\n'
+        '[match]\nfile = "twice.xlsx"\n[layout]\nsheets = ["Apr"]\n')
+    path = tmp_path / "twice.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    for name in ("Apr", "Summary"):
+        sheet = book.add_worksheet(name)
+        sheet.write_row(0, 0, ["Body Name", "Payment Date", "Supplier", "Amount"])
+        sheet.write_row(1, 0, ["Demoshire", "01/04/2024", "A Ltd", 12.5])
+    book.close()
+    result = ingest_one(ws, path)
+    assert (result.rows_loaded, result.loaded_pence) == (1, 1250)
+    assert result.skipped_reasons == {"header row": 1, "sheet not read": 2}

@@ -15,7 +15,7 @@ import pytest
 import totalplace as tp
 from totalplace.demo.layouts import LAYOUTS, DemoBody
 from totalplace.demo.payments import payments
-from totalplace.sources import spend
+from totalplace.sources import accounting
 from totalplace.store.ledger import StoreBusy
 
 BODY = DemoBody("DMC", "Demoshire County Council", "99DM", "demoshire", "county-council")
@@ -84,7 +84,7 @@ def test_an_error_mid_file_leaves_the_store_as_it_was(workspace, tmp_path, monke
     path = writer(tmp_path / "months.xlsx", BODY, payments(3, 600, dt.date(2024, 4, 1), days=90)).path
     before = snapshot(workspace)
     calls = {"n": 0}
-    original = spend._Scanner.summarise
+    original = accounting.PartWriter.summarise
 
     def fail_on_second_sheet(self, part):
         calls["n"] += 1
@@ -92,7 +92,7 @@ def test_an_error_mid_file_leaves_the_store_as_it_was(workspace, tmp_path, monke
             raise RuntimeError("disk full")
         return original(self, part)
 
-    monkeypatch.setattr(spend._Scanner, "summarise", fail_on_second_sheet)
+    monkeypatch.setattr(accounting.PartWriter, "summarise", fail_on_second_sheet)
     with pytest.raises(RuntimeError, match="disk full"):
         tp.ingest(workspace, [path], body="Demoshire")
     assert snapshot(workspace) == before

@@ -1,0 +1,238 @@
+"""The accounting of a table: its outcomes counted, footers and totals found, the rows above the data kept.
+
+A table's data rows are written by the normalising SQL, each with its outcome; the rows above the header
+(preamble, header) are known only in Python and are written beside them in the same shape. `PartWriter`
+does both and fills in the table's `Part`: the figures that end up in the file's manifest.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from ..engine import Engine, sql_string
+from .layout import TableLayout
+from .normalise import TableSpec, normalise_sql
+
+TRAILING_REASONS = ("amount missing", "amount not a number", "payment date missing", "payment date not understood")
+
+
+@dataclass
+class Part:
+    """One table's accounting."""
+
+    sheet: str | None
+    file: str | None = None  # the data part, relative to the source folder
+    head_file: str | None = None  # the rows above the data
+    header_row: int | None = None
+    row_base: int = 1
+    columns: dict[str, str] = field(default_factory=dict)
+    extra_columns: list[str] = field(default_factory=list)
+    date_order: str = "dmy"
+    notes: list[str] = field(default_factory=list)
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    rows_skipped: int = 0
+    loaded_pence: int = 0
+    rejected_pence: int = 0
+    declared_total_pence: int | None = None
+    declared_total_row: int | None = None
+    skipped_reasons: dict[str, int] = field(default_factory=dict)
+    rejected_reasons: dict[str, int] = field(default_factory=dict)
+    date_min: str | None = None
+    date_max: str | None = None
+
+
+@dataclass
+class HeadRow:
+    row: int
+    reason: str
+    detail: str | None
+    cells: list[str]
+
+
+def head_rows(records: list[list[str]], header_index: int | None, first_row: int, count_blank: bool) -> list[HeadRow]:
+    """Rows above the data: preamble, blank rows and the header itself.
+
+    In text files an empty line is not a record (the engine does not count it either), so it gets no number
+    unless `count_blank` (sheets, where every row has a number).
+    """
+    if header_index is None:
+        return []
+    rows: list[HeadRow] = []
+    number = first_row
+    for i, record in enumerate(records[: header_index + 1]):
+        if not record and not count_blank:
+            continue
+        blank = not any(c.strip() for c in record)
+        if i == header_index:
+            rows.append(HeadRow(number, "header row", None, record))
+        elif blank:
+            rows.append(HeadRow(number, "blank row", None, record))
+        else:
+            rows.append(HeadRow(number, "preamble before the header", None, record))
+        number += 1
+    return rows
+
+
+def _write_head(path: Path, source_id: str, sheet: str | None, rows: list[HeadRow], schema: pa.Schema) -> None:
+    n = len(rows)
+    columns: dict[str, pa.Array] = {}
+    for f in schema:
+        if f.name == "source_id":
+            columns[f.name] = pa.array([source_id] * n, f.type)
+        elif f.name == "sheet":
+            columns[f.name] = pa.array([sheet] * n, f.type)
+        elif f.name == "row_base":
+            columns[f.name] = pa.array([rows[0].row if rows else 1] * n, f.type)
+        elif f.name == "status":
+            columns[f.name] = pa.array(["skipped"] * n, f.type)
+        elif f.name == "reason":
+            columns[f.name] = pa.array([r.reason for r in rows], f.type)
+        elif f.name == "detail":
+            columns[f.name] = pa.array([r.detail for r in rows], f.type)
+        elif f.name == "raw":
+            columns[f.name] = pa.array([r.cells for r in rows], f.type)
+        else:
+            columns[f.name] = pa.nulls(n, f.type)
+    pq.write_table(pa.table(columns, schema=schema), path, compression="zstd")
+
+
+def _output_schema(engine: Engine) -> pa.Schema:
+    """The schema of a normalised part, for writing rows produced in Python in the same shape."""
+    layout = TableLayout(header_index=0, headers=["a", "b"], roles={"amount": 0, "payment_date": 1})
+    sql = normalise_sql(TableSpec("SELECT 'x'::VARCHAR AS c0, 'y'::VARCHAR AS c1", layout, "s", "sheet", 1))
+    return engine.arrow(f"SELECT * FROM ({sql}) LIMIT 0").schema
+
+
+class PartWriter:
+    """Writes a table's head rows and summarises what the normalising SQL wrote for it."""
+
+    def __init__(self, engine: Engine, source_id: str, staged: Path):
+        self.engine = engine
+        self.source_id = source_id
+        self.staged = staged
+        self._schema: pa.Schema | None = None
+
+    @property
+    def schema(self) -> pa.Schema:
+        if self._schema is None:
+            self._schema = _output_schema(self.engine)
+        return self._schema
+
+    def write_head(self, part: Part, index: int, rows: list[HeadRow]) -> None:
+        if not rows:
+            return
+        part.head_file = f"part-{index}-head.parquet"
+        # the data part's own schema when there is one (reading it is instant; deriving one costs a query)
+        schema = pq.read_schema(self.staged / part.file) if part.file else self.schema
+        schema = pa.schema([f.with_nullable(True) for f in schema])
+        _write_head(self.staged / part.head_file, self.source_id, part.sheet, rows, schema)
+        for r in rows:
+            part.rows_read += 1
+            part.rows_skipped += 1
+            part.skipped_reasons[r.reason] = part.skipped_reasons.get(r.reason, 0) + 1
+
+    def summarise(self, part: Part) -> None:
+        """Count outcomes, turn trailing text and amount-only rows into footers and totals, find the declared total."""
+        engine = self.engine
+        path = self.staged / part.file  # type: ignore[operator]
+        scan = f"read_parquet({sql_string(str(path))}, file_row_number = true)"
+        last_loaded = engine.one(f"SELECT max(file_row_number) FROM {scan} WHERE status = 'loaded'")[0]
+        if last_loaded is not None:
+            reasons = ", ".join(sql_string(r) for r in TRAILING_REASONS)
+            trailing = engine.records(
+                f"SELECT file_row_number AS n, reason, amount_pence, raw FROM {scan} "
+                f"WHERE status = 'rejected' AND file_row_number > {int(last_loaded)} AND reason IN ({reasons})"
+            )
+            changes: dict[int, tuple[str, str]] = {}
+            for t in trailing:
+                filled = [c for c in (t["raw"] or []) if c and c.strip()]
+                if t["amount_pence"] is not None and t["reason"].startswith("payment date") and len(filled) == 1:
+                    changes[t["n"]] = ("total row", "an amount alone after the last payment (an unlabelled total)")
+                elif t["amount_pence"] is None:
+                    text = " ".join(c.strip() for c in filled)[:80]
+                    changes[t["n"]] = ("footer after the data", f"text after the last payment: '{text}'")
+            if changes:
+                self._reclassify(path, changes)
+        stats = engine.records(
+            f"SELECT status, reason, count(*) AS n, sum(amount_pence)::BIGINT AS pence, "
+            f"min(payment_date) AS dmin, max(payment_date) AS dmax FROM {scan} GROUP BY ALL"
+        )
+        for s in stats:
+            n, pence = int(s["n"]), int(s["pence"] or 0)
+            part.rows_read += n
+            if s["status"] == "loaded":
+                part.rows_loaded += n
+                part.loaded_pence += pence
+                part.date_min = str(s["dmin"]) if s["dmin"] else None
+                part.date_max = str(s["dmax"]) if s["dmax"] else None
+            elif s["status"] == "rejected":
+                part.rows_rejected += n
+                part.rejected_pence += pence
+                part.rejected_reasons[s["reason"]] = part.rejected_reasons.get(s["reason"], 0) + n
+            else:
+                part.rows_skipped += n
+                part.skipped_reasons[s["reason"]] = part.skipped_reasons.get(s["reason"], 0) + n
+        totals = engine.records(
+            f"SELECT file_row_number AS n, amount_pence, detail FROM {scan} WHERE reason = 'total row' ORDER BY n"
+        )
+        if totals:
+            grand = [t for t in totals if "grand" in (t["detail"] or "").lower()]
+            plain = [t for t in totals if "sub" not in (t["detail"] or "").lower()]
+            chosen = (grand or plain or totals)[-1]
+            part.declared_total_pence = int(chosen["amount_pence"])
+            part.declared_total_row = part.row_base + int(chosen["n"])
+
+    def _reclassify(self, path: Path, changes: dict[int, tuple[str, str]]) -> None:
+        engine = self.engine
+        rows = ", ".join(str(n) for n in changes)
+        reason_case = " ".join(f"WHEN {n} THEN {sql_string(r)}" for n, (r, _) in changes.items())
+        detail_case = " ".join(f"WHEN {n} THEN {sql_string(d)}" for n, (_, d) in changes.items())
+        rewritten = path.with_suffix(".rewrite.parquet")
+        engine.copy_parquet(
+            f"""SELECT * EXCLUDE (file_row_number) REPLACE (
+                  CASE WHEN file_row_number IN ({rows}) THEN 'skipped' ELSE status END AS status,
+                  CASE file_row_number {reason_case} ELSE reason END AS reason,
+                  CASE file_row_number {detail_case} ELSE detail END AS detail)
+                FROM read_parquet({sql_string(str(path))}, file_row_number = true)""",
+            rewritten,
+        )
+        rewritten.replace(path)
+
+
+def totals(parts: list[Part]) -> dict[str, Any]:
+    """A file's accounting, summed over its tables."""
+    skipped: Counter[str] = Counter()
+    rejected: Counter[str] = Counter()
+    for p in parts:
+        skipped.update(p.skipped_reasons)
+        rejected.update(p.rejected_reasons)
+    declaring = [p for p in parts if p.declared_total_pence is not None]
+    declared = sum(p.declared_total_pence for p in declaring) if declaring else None  # type: ignore[misc]
+    difference = (
+        declared - sum(p.loaded_pence + p.rejected_pence for p in declaring) if declared is not None else None
+    )
+    dates = [d for p in parts for d in (p.date_min, p.date_max) if d]
+    return {
+        "rows_read": sum(p.rows_read for p in parts),
+        "rows_loaded": sum(p.rows_loaded for p in parts),
+        "rows_rejected": sum(p.rows_rejected for p in parts),
+        "rows_skipped": sum(p.rows_skipped for p in parts),
+        "skipped_reasons": dict(sorted(skipped.items())),
+        "rejected_reasons": dict(sorted(rejected.items())),
+        "loaded_pence": sum(p.loaded_pence for p in parts),
+        "rejected_pence": sum(p.rejected_pence for p in parts),
+        "declared_total_pence": declared,
+        "difference_pence": difference,
+        "date_min": min(dates) if dates else None,
+        "date_max": max(dates) if dates else None,
+    }
+
+
