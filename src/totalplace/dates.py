@@ -143,10 +143,14 @@ CREATE OR REPLACE MACRO tp_date_core(s, mdy) AS (
 CREATE OR REPLACE MACRO tp_date(s, mdy) AS (
   CASE
     WHEN s IS NULL THEN NULL
-    WHEN NOT mdy AND regexp_full_match(s, '[0-9]{{2}}/[0-9]{{2}}/[0-9]{{4}}') THEN try_strptime(s, '%d/%m/%Y')::DATE
-    WHEN NOT mdy AND regexp_full_match(s, '[0-9]{{2}}[.][0-9]{{2}}[.][0-9]{{4}}') THEN try_strptime(s, '%d.%m.%Y')::DATE
-    WHEN regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN TRY_CAST(s AS DATE)
-    WHEN regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}') THEN TRY_CAST(left(s, 10) AS DATE)
+    -- the common shapes first, each picked by a character at a fixed place and then checked in full
+    WHEN substr(s, 5, 1) = '-' AND regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN TRY_CAST(s AS DATE)
+    WHEN substr(s, 3, 1) = '/' AND NOT mdy AND regexp_full_match(s, '[0-9]{{2}}/[0-9]{{2}}/[0-9]{{4}}')
+      THEN try_strptime(s, '%d/%m/%Y')::DATE
+    WHEN substr(s, 3, 1) = '.' AND NOT mdy AND regexp_full_match(s, '[0-9]{{2}}[.][0-9]{{2}}[.][0-9]{{4}}')
+      THEN try_strptime(s, '%d.%m.%Y')::DATE
+    WHEN substr(s, 5, 1) = '-' AND regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}')
+      THEN TRY_CAST(left(s, 10) AS DATE)
     ELSE tp_date_core(s, mdy)
   END
 );

@@ -58,7 +58,6 @@ class CsvScan:
             f"new_line = {sql_string(_NEWLINE_NAMES[self.newline])}",
             f"encoding = {sql_string(self.encoding)}",
             f"nullstr = {sql_string(self.NULL_SENTINEL)}",
-            "max_line_size = 33554432",
             f"skip = {int(self.skip)}",
         ]
         if self.ragged:

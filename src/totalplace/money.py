@@ -92,10 +92,10 @@ CREATE OR REPLACE MACRO tp_pence_slow(s) AS (
 CREATE OR REPLACE MACRO tp_pence(s) AS (
   CASE
     WHEN s IS NULL THEN NULL
+    WHEN NOT (contains(s, '£') OR contains(s, ',') OR contains(s, '_')) AND TRY_CAST(s AS DECIMAL(38,6)) IS NOT NULL
+      THEN TRY_CAST(round(TRY_CAST(s AS DECIMAL(38,6)) * 100) AS BIGINT)
     WHEN regexp_full_match(s, {_sql_string(COMMON_PATTERN)})
       THEN TRY_CAST(round(TRY_CAST(replace(replace(s, '£', ''), ',', '') AS DECIMAL(38,6)) * 100) AS BIGINT)
-    WHEN TRY_CAST(s AS DECIMAL(38,6)) IS NOT NULL AND NOT contains(s, '_')
-      THEN TRY_CAST(round(TRY_CAST(s AS DECIMAL(38,6)) * 100) AS BIGINT)
     ELSE tp_pence_slow(trim(s, ' \t\r\n\u00a0'))
   END
 );

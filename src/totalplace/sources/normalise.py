@@ -27,11 +27,6 @@ SKIP_REASONS = ("blank row", "repeated header row", "total row", "footer after t
 TOTAL_LABEL = r"(?i)(?:grand\s+|overall\s+|sub\s*-?\s*)?totals?(?:\s+(?:for|of|spend|amount|payments?|expenditure|paid)\b.*)?\s*:?"
 FUSED_DATE_AMOUNT = r"(\d{1,2}/\d{1,2}/\d{4})(-?£?[0-9,]*\.?[0-9]+)"
 FUSED_AT_END = r".*?(\d{1,2}/\d{1,2}/\d{4})(-?£?[0-9,]*\.?[0-9]+)"
-OUTPUT_COLUMNS = (
-    "source_id", "sheet", "row_base", "status", "reason", "detail", "payment_date", "date_precision",
-    "amount_pence", "supplier", "supplier_redacted", *TEXT_ROLES[1:], "capital_revenue",
-    "irrecoverable_vat_pence", "body_code_published", "body_name_published", "extra", "raw",
-)
 
 
 @lru_cache(maxsize=1)
