@@ -41,7 +41,7 @@ EXAMPLES = {
     "-0.005": -1,
     "5303.57 ": 530357,
 }
-NOT_AMOUNTS = ["", "   ", "abc", "12,50", "1_000", "--5", "(-5)", "1.2.3", "£", "5 e3", "PRIVATE RESIDENTIAL CARE", "1,00,000"]
+NOT_AMOUNTS = ["1e22", "", "   ", "abc", "12,50", "1_000", "--5", "(-5)", "1.2.3", "£", "5 e3", "PRIVATE RESIDENTIAL CARE", "1,00,000"]
 
 
 @pytest.mark.parametrize("text,pence", EXAMPLES.items())

@@ -14,7 +14,7 @@ decimal places (which removes binary float noise) and then to the nearest penny,
 from __future__ import annotations
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 MAX_PENCE = 2**63 - 1
 
@@ -59,8 +59,9 @@ def parse_pence(text: str | None) -> int | None:
         return None
     if value.adjusted() > 31:  # beyond DECIMAL(38,6), as in the engine
         return None
-    pounds = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
-    pence = int((pounds * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * sign
+    with localcontext(prec=60):  # room for 32 digits before the point and 6 after
+        pounds = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+        pence = int((pounds * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * sign
     if abs(pence) > MAX_PENCE:
         return None
     return pence
