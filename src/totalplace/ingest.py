@@ -185,7 +185,11 @@ def _ingest_file(
     except USER_ERRORS as exc:
         shutil.rmtree(staged, ignore_errors=True)
         return IngestResult(file=name, sha256=sha256, format=kind.value, error=str(exc), source_id=source_id)
-    except BaseException:
+    except Exception as exc:  # a fault in totalplace itself: this file fails, the others still go in
+        shutil.rmtree(staged, ignore_errors=True)
+        message = f"{name}: totalplace could not ingest it ({type(exc).__name__}: {exc}); please report this with the file."
+        return IngestResult(file=name, sha256=sha256, format=kind.value, error=message, source_id=source_id)
+    except BaseException:  # interrupted (Ctrl-C): leave nothing half-written, then stop
         shutil.rmtree(staged, ignore_errors=True)
         raise
 

@@ -93,8 +93,8 @@ def test_an_error_mid_file_leaves_the_store_as_it_was(workspace, tmp_path, monke
         return original(self, part)
 
     monkeypatch.setattr(accounting.PartWriter, "summarise", fail_on_second_sheet)
-    with pytest.raises(RuntimeError, match="disk full"):
-        tp.ingest(workspace, [path], body="Demoshire")
+    (failed,) = tp.ingest(workspace, [path], body="Demoshire")
+    assert failed.status == "failed" and "RuntimeError: disk full" in failed.error
     assert snapshot(workspace) == before
     assert [p for p in workspace.store.ledger_dir.iterdir()] == []
     monkeypatch.undo()
