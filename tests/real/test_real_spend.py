@@ -203,6 +203,16 @@ def test_dates_precision_and_gateshead_override(real_ledger):
     assert fire == [{"payment_date": dt.date(2024, 4, 2)}]  # stored as 2024-04-02 01:00 (BST): the day is kept
 
 
+def test_other_columns_are_kept_as_extra(real_ledger):
+    ws, _ = real_ledger
+    darlington = outcomes(ws, """SELECT extra FROM ledger WHERE file LIKE 'darlington%' AND "row" = 2""")
+    assert json.loads(darlington[0]["extra"]) == {"column 1": "INSERTED DETAIL", "Bal Sheet Level 2": "NON BUDGETED"}
+    trafford = outcomes(ws, """SELECT extra FROM ledger WHERE file LIKE 'trafford-supplier%' AND "row" = 2""")
+    assert json.loads(trafford[0]["extra"]) == {"EffectiveDate": "2026-05-31", "InvoiceNumber": "68787"}
+    tameside = outcomes(ws, """SELECT count(*) AS n FROM ledger WHERE file LIKE 'tameside%' AND extra IS NOT NULL""")
+    assert tameside == [{"n": 0}]  # 24 empty trailing columns add nothing
+
+
 def test_excel_float_noise_is_rounded_to_the_penny(real_ledger):
     ws, _ = real_ledger
     rows = outcomes(ws, """SELECT amount_pence FROM ledger WHERE file LIKE 'lancashire_pcc%' AND sheet = 'JUL 24'

@@ -171,8 +171,11 @@ def normalise_sql(spec: TableSpec) -> str:
     vat_index = roles.get("irrecoverable_vat")
     vat = f"tp_pence({_cell(vat_index)})" if vat_index is not None else "NULL::BIGINT"
     extras = layout.extra_columns()
+    # the file's other columns, as JSON of header -> value; merging into '{}' drops the empty ones (RFC 7396)
     extra = (
-        "json_object(" + ", ".join(f"{sql_string(layout.headers[i])}, {_text(i)}" for i in extras) + ")::VARCHAR"
+        "NULLIF(json_merge_patch('{}', json_object("
+        + ", ".join(f"{sql_string(layout.headers[i])}, {_text(i)}" for i in extras)
+        + "))::VARCHAR, '{}')"
         if extras
         else "NULL::VARCHAR"
     )
