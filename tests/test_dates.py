@@ -60,7 +60,7 @@ EXAMPLES = {
     "201409": (dt.date(2014, 9, 1), "month"),
     "202205": (dt.date(2022, 5, 1), "month"),
 }
-NOT_DATES = ["", "30/02/2024", "13/13/2013", "2024-13-01", "hello", "12345", "99999", "25/06/2012900", "Smarch 2014", "2024"]
+NOT_DATES = ["0000-01-01", "0000-01-01 10:00:00", "31/12/0000", "31.12.0000", "31-Dec-0000", "30/02/2024", "13/13/2013", "2024-13-01", "hello", "12345", "99999", "25/06/2012900", "Smarch 2014", "2024"]
 
 
 @pytest.mark.parametrize("text,expected", EXAMPLES.items())
@@ -121,6 +121,6 @@ def test_excel_serials_with_time_of_day(engine, cases):
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.text(alphabet="0123456789/-.: TZsepjunSEPJUNtembr١", max_size=14), min_size=50, max_size=50))
+@given(st.lists(st.text(alphabet="0123456789/-.: TZsepjunSEPJUNtembr١", max_size=24), min_size=50, max_size=50))
 def test_sql_and_python_agree_on_any_text(engine, texts):
     assert sql_dates(engine, texts) == [parse_date(t) for t in texts]

@@ -12,10 +12,10 @@ The library is the product; the `totalplace` command and (later) the web pages a
 __version__ = "0.1.0"
 
 from .workspace import Workspace, init_workspace, open_workspace  # noqa: E402
-from .ingest import IngestResult, ingest, load_reference  # noqa: E402
+from .ingest import IngestResult, forget, ingest, load_reference  # noqa: E402
 from .ledger import export_ledger, ledger_summary, list_rejects, list_sources  # noqa: E402
 
 __all__ = [
-    "Workspace", "init_workspace", "open_workspace", "ingest", "IngestResult", "load_reference", "ledger_summary",
+    "Workspace", "init_workspace", "open_workspace", "ingest", "IngestResult", "forget", "load_reference", "ledger_summary",
     "list_sources", "list_rejects", "export_ledger", "__version__",
 ]

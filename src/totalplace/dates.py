@@ -117,8 +117,9 @@ CREATE OR REPLACE MACRO tp_year(y) AS (
   CASE WHEN length(y) = 2 THEN (CASE WHEN y::INTEGER < 70 THEN 2000 ELSE 1900 END) + y::INTEGER ELSE y::INTEGER END
 );
 CREATE OR REPLACE MACRO tp_ymd(y, m, d) AS (
-  TRY_CAST(printf('%04d-%02d-%02d', y::INTEGER, m::INTEGER, d::INTEGER) AS DATE)
+  CASE WHEN y::INTEGER >= 1 THEN TRY_CAST(printf('%04d-%02d-%02d', y::INTEGER, m::INTEGER, d::INTEGER) AS DATE) END
 );
+CREATE OR REPLACE MACRO tp_iso(s) AS (CASE WHEN NOT starts_with(s, '0000') THEN TRY_CAST(s AS DATE) END);
 CREATE OR REPLACE MACRO tp_month(name) AS (list_position({_MONTH_LIST}, lower(left(name, 3))));
 CREATE OR REPLACE MACRO tp_date_core(s, mdy) AS (
   CASE
@@ -144,17 +145,18 @@ CREATE OR REPLACE MACRO tp_date(s, mdy) AS (
   CASE
     WHEN s IS NULL THEN NULL
     -- the common shapes first, each picked by a character at a fixed place and then checked in full
-    WHEN substr(s, 5, 1) = '-' AND regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN TRY_CAST(s AS DATE)
+    WHEN substr(s, 5, 1) = '-' AND regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') THEN tp_iso(s)
     WHEN substr(s, 3, 1) = '/' AND NOT mdy AND regexp_full_match(s, '[0-9]{{2}}/[0-9]{{2}}/[0-9]{{4}}')
-      THEN try_strptime(s, '%d/%m/%Y')::DATE
+      THEN CASE WHEN NOT ends_with(s, '0000') THEN try_strptime(s, '%d/%m/%Y')::DATE END
     WHEN substr(s, 3, 1) = '.' AND NOT mdy AND regexp_full_match(s, '[0-9]{{2}}[.][0-9]{{2}}[.][0-9]{{4}}')
-      THEN try_strptime(s, '%d.%m.%Y')::DATE
+      THEN CASE WHEN NOT ends_with(s, '0000') THEN try_strptime(s, '%d.%m.%Y')::DATE END
     WHEN substr(s, 5, 1) = '-' AND regexp_full_match(s, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}} [0-9]{{2}}:[0-9]{{2}}:[0-9]{{2}}')
-      THEN TRY_CAST(left(s, 10) AS DATE)
+      THEN tp_iso(left(s, 10))
     ELSE tp_date_core(s, mdy)
   END
 );
 CREATE OR REPLACE MACRO tp_date_precision(s) AS (
-  CASE WHEN {_m("month_name")} OR {_m("year_month")} OR {_m("yyyymm")} THEN 'month' ELSE 'day' END
+  CASE WHEN length(s) >= 8 AND regexp_matches(s, '^[0-9]') THEN 'day'  -- no month-only form looks like this
+       WHEN {_m("month_name")} OR {_m("year_month")} OR {_m("yyyymm")} THEN 'month' ELSE 'day' END
 );
 """

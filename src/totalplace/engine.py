@@ -43,6 +43,7 @@ class CsvScan:
     encoding: str = "utf-8"
     ragged: bool = False  # rows of differing widths: read serially, padding short rows with NULL
     skip: int = 0  # records (blank lines included) above the data
+    max_line_size: int | None = None  # bytes; the engine's default (2 MB) when None
 
     NULL_SENTINEL = "\x01"  # never in real text: empty fields stay '' and only padding is NULL
 
@@ -60,6 +61,8 @@ class CsvScan:
             f"nullstr = {sql_string(self.NULL_SENTINEL)}",
             f"skip = {int(self.skip)}",
         ]
+        if self.max_line_size:
+            options.append(f"max_line_size = {int(self.max_line_size)}")
         if self.ragged:
             options += ["null_padding = true", "parallel = false"]
         if reject_log:

@@ -11,11 +11,13 @@ import datetime as dt
 import hashlib
 import shutil
 import zipfile
+import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
+from .money import format_pounds
 from .read.excel import WorkbookError
 from .read.sniff import FileKind, UnsupportedFile, detect_kind
 from .sources.layout import LayoutError
@@ -123,31 +125,46 @@ def _ingest_path(
     if not path.exists():
         return [IngestResult(file=name, error=f"{path}: no such file.")]
     try:
-        kind = detect_kind(path)
+        kind = detect_kind(path, name)
     except UnsupportedFile as exc:
         return [IngestResult(file=name, error=str(exc))]
     if kind is FileKind.ZIP:
-        return _ingest_zip(ctx, workspace, path, name, body)
+        return _ingest_zip(ctx, workspace, path, name, body, container)
     return [_ingest_file(ctx, workspace, path, name, kind, body, container)]
 
 
-def _ingest_zip(ctx: SpendContext, workspace: Workspace, path: Path, name: str, body: str | None) -> list[IngestResult]:
+def _ingest_zip(
+    ctx: SpendContext, workspace: Workspace, path: Path, name: str, body: str | None, container: str | None
+) -> list[IngestResult]:
+    """Each file inside is ingested as its own file; one that cannot be unpacked fails on its own."""
+    here = name if container else str(path.resolve())  # what the files inside record as their container
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return [IngestResult(file=name, error=f"{name}: the ZIP archive cannot be opened ({exc}).")]
     results: list[IngestResult] = []
     unpack = workspace.store.staging("zip")
     try:
-        with zipfile.ZipFile(path) as archive:
+        with archive:
             members = [m for m in archive.infolist() if not m.is_dir() and not Path(m.filename).name.startswith(".")]
             if not members:
                 return [IngestResult(file=name, error=f"{name}: the ZIP archive holds no files.")]
             for i, member in enumerate(members):
-                target = unpack / f"{i}-{Path(member.filename).name}"
-                with archive.open(member) as src, target.open("wb") as dst:
-                    shutil.copyfileobj(src, dst, 1 << 22)
                 inner = f"{name}/{member.filename}"
-                results.extend(_ingest_path(ctx, workspace, target, inner, body, container=str(path)))
+                if member.flag_bits & 0x1:
+                    results.append(IngestResult(file=inner, error=(
+                        f"{inner}: the file is encrypted (the archive has a password); unpack it with the password "
+                        "and ingest the files it holds.")))
+                    continue
+                target = unpack / f"{i}{Path(member.filename).suffix}"
+                try:
+                    with archive.open(member) as src, target.open("wb") as dst:
+                        shutil.copyfileobj(src, dst, 1 << 22)
+                except (zipfile.BadZipFile, zlib.error, OSError, RuntimeError, EOFError) as exc:
+                    results.append(IngestResult(file=inner, error=f"{inner}: cannot be unpacked, the archive is damaged ({exc})."))
+                    continue
+                results.extend(_ingest_path(ctx, workspace, target, inner, body, container=here))
                 target.unlink(missing_ok=True)
-    except zipfile.BadZipFile as exc:
-        return [IngestResult(file=name, error=f"{name}: the ZIP archive is damaged ({exc}).")]
     finally:
         shutil.rmtree(unpack, ignore_errors=True)
     return results
@@ -163,7 +180,7 @@ def _ingest_file(
     source_id = source_id_for(sha256)
     existing = store.manifest(source_id)
     if existing is not None:
-        return IngestResult.from_manifest(existing, "already_loaded")
+        return _already_loaded(existing, name, body)
     staged = store.staging(source_id)
     try:
         override = ctx.overrides.for_file(Path(name).name, sha256)
@@ -194,6 +211,20 @@ def _ingest_file(
         raise
 
 
+def _already_loaded(manifest: dict[str, Any], name: str, body: str | None) -> IngestResult:
+    result = IngestResult.from_manifest(manifest, "already_loaded")
+    result.file = name
+    result.warnings = []
+    if manifest["file"] != name:
+        result.warnings.append(
+            f"the same bytes as '{manifest['file']}', ingested {manifest.get('ingested_at', '')}: not read again")
+    if body and body != manifest.get("body_given"):
+        result.warnings.append(
+            f"--body '{body}' not applied: the file was ingested before ({manifest.get('body') or 'no body'}). "
+            f"To ingest it again, first `totalplace forget {manifest['source_id']}`.")
+    return result
+
+
 def _manifest(
     ctx: SpendContext, path: Path, name: str, kind: FileKind, sha256: str, source_id: str, container: str | None,
     staged: Path, facts: FileFacts, body_given: str | None,
@@ -208,9 +239,10 @@ def _manifest(
         for role, header in part.columns.items():
             columns.setdefault(role, header)
     if summary["difference_pence"]:
+        why = [n for p in facts.parts for n in p.notes if "total" in n or "no readable amount" in n]
         warnings.append(
-            f"the file's declared total differs from the rows loaded and rejected by "
-            f"{summary['difference_pence'] / 100:,.2f} pounds"
+            f"the file's declared total differs from the rows it covers by {format_pounds(summary['difference_pence'])}"
+            + (": " + "; ".join(why) if why else "")
         )
     return {
         "source_id": source_id,
@@ -264,3 +296,26 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
         kinds[body.kind] = kinds.get(body.kind, 0) + 1
     return {"folder": str(folder.resolve()), "files": counts, "bodies": len(register), "by_kind": kinds,
             "ingested_files_rematched": changed}
+
+
+def forget(workspace: Workspace, which: list[str]) -> list[dict[str, Any]]:
+    """Take files out of the ledger, named by source id (or its start) or by file name as `sources` shows it.
+
+    Each name must pick out exactly one file; nothing is removed unless every name does. Returns the manifests
+    of the files removed. A forgotten file can be ingested again (with another --body, say).
+    """
+    store = workspace.store
+    with store.writing():
+        manifests = store.manifests()
+        chosen: dict[str, dict[str, Any]] = {}
+        for key in which:
+            found = [m for m in manifests if m["source_id"].startswith(key.lower()) or m["file"] == key]
+            if not found:
+                raise IngestError(f"no ingested file is called or has the source id '{key}' (see `totalplace sources`).")
+            if len(found) > 1:
+                listed = ", ".join(f"{m['file']} ({m['source_id']})" for m in found)
+                raise IngestError(f"'{key}' could mean {len(found)} files: {listed}. Name one by its source id.")
+            chosen[found[0]["source_id"]] = found[0]
+        for source_id in chosen:
+            store.remove(source_id)
+    return list(chosen.values())

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
 from .engine import Engine, sql_string
 from .workspace import Workspace
 
@@ -127,16 +129,14 @@ def _write_xlsx(engine: Engine, select: str, path: Path) -> None:
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     sheet = workbook.add_worksheet("ledger")
     sheet.write_row(0, 0, table.column_names)
+    dates = {i for i, f in enumerate(table.schema) if f.type == pa.date32()}
     row = 1
     for batch in table.to_batches(10_000):
         columns = [batch.column(i).to_pylist() for i in range(batch.num_columns)]
         for values in zip(*columns):
-            for c, value in enumerate(values):
-                if value is None:
-                    continue
-                if hasattr(value, "isoformat"):
-                    sheet.write_datetime(row, c, value, date_format)
-                else:
-                    sheet.write(row, c, value)
+            sheet.write_row(row, 0, [None if i in dates else v for i, v in enumerate(values)])
+            for i in dates:
+                if values[i] is not None:
+                    sheet.write_datetime(row, i, values[i], date_format)
             row += 1
     workbook.close()

@@ -17,10 +17,11 @@ import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 MAX_PENCE = 2**63 - 1
+MAX_POUNDS = MAX_PENCE // 100  # larger amounts cannot be held as pence: refused, not overflowed
 
 # Spaces are spelled out (not \s), so that Python's re and the engine's RE2 read the patterns alike.
 _S = "[ \t\u00a0]*"
-_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?"
+_NUM = r"(?:(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,4})?"
 _CUR = "(?:£|GBP[ ]?|gbp[ ]?)"
 POSITIVE_PATTERN = rf"(?:\+?{_S}{_CUR}?{_S}{_NUM}|{_CUR}{_S}\+{_S}{_NUM})"
 NEGATIVE_PATTERN = (
@@ -57,14 +58,13 @@ def parse_pence(text: str | None) -> int | None:
         value = Decimal(digits.group(0).replace(",", ""))
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimal literals
         return None
-    if value.adjusted() > 31:  # beyond DECIMAL(38,6), as in the engine
+    if value != 0 and value.adjusted() > 31:  # beyond DECIMAL(38,6), as in the engine
         return None
     with localcontext(prec=60):  # room for 32 digits before the point and 6 after
         pounds = value.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
-        pence = int((pounds * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * sign
-    if abs(pence) > MAX_PENCE:
-        return None
-    return pence
+        if abs(pounds) >= MAX_POUNDS:
+            return None
+        return int((pounds * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)) * sign
 
 
 def format_pounds(pence: int | None) -> str:
@@ -83,20 +83,25 @@ def _sql_string(pattern: str) -> str:
 # SQL twins of parse_pence. The fast path lets the engine's own decimal cast take plain numbers; the slow
 # path applies the same patterns as above. Installed by the engine when a connection opens.
 SQL_MACROS = f"""
+CREATE OR REPLACE MACRO tp_to_pence(d) AS (
+  -- DECIMAL(38,6) pounds to BIGINT pence; NULL beyond what BIGINT pence can hold (never an overflow error)
+  CASE WHEN abs(d) < {MAX_POUNDS} THEN CAST(round(d * 100) AS BIGINT) END
+);
 CREATE OR REPLACE MACRO tp_pence_slow(s) AS (
   CASE
     WHEN regexp_full_match(s, {_sql_string(NEGATIVE_PATTERN)}) THEN -1
     WHEN regexp_full_match(s, {_sql_string(POSITIVE_PATTERN)}) THEN 1
   END
-  * TRY_CAST(round(TRY_CAST(replace(regexp_extract(s, {_sql_string(_NUM)}), ',', '') AS DECIMAL(38,6)) * 100) AS BIGINT)
+  * tp_to_pence(TRY_CAST(replace(regexp_extract(s, {_sql_string(_NUM)}), ',', '') AS DECIMAL(38,6)))
 );
 CREATE OR REPLACE MACRO tp_pence(s) AS (
   CASE
     WHEN s IS NULL THEN NULL
-    WHEN NOT (contains(s, '£') OR contains(s, ',') OR contains(s, '_')) AND TRY_CAST(s AS DECIMAL(38,6)) IS NOT NULL
-      THEN TRY_CAST(round(TRY_CAST(s AS DECIMAL(38,6)) * 100) AS BIGINT)
+    WHEN NOT (contains(s, '£') OR contains(s, ',') OR contains(s, '_') OR contains(s, 'e') OR contains(s, 'E'))
+         AND TRY_CAST(s AS DECIMAL(38,6)) IS NOT NULL
+      THEN tp_to_pence(TRY_CAST(s AS DECIMAL(38,6)))
     WHEN regexp_full_match(s, {_sql_string(COMMON_PATTERN)})
-      THEN TRY_CAST(round(TRY_CAST(replace(replace(s, '£', ''), ',', '') AS DECIMAL(38,6)) * 100) AS BIGINT)
+      THEN tp_to_pence(TRY_CAST(replace(replace(s, '£', ''), ',', '') AS DECIMAL(38,6)))
     ELSE tp_pence_slow(trim(s, ' \t\r\n\u00a0'))
   END
 );

@@ -138,3 +138,46 @@ def test_every_command_is_documented():
     docs = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
     missing = [c for c in _commands() if not re.search(rf"`totalplace {re.escape(c)}\b", docs)]
     assert missing == [], f"commands missing from docs/cli.md: {missing}"
+
+
+def test_square_brackets_in_data_are_shown_as_text(tmp_path):
+    ws = tmp_path / "ws"
+    run("init", ws)
+    path = tmp_path / "brackets.csv"
+    path.write_text("Body,Date,Supplier [/b],Amount [net]\nDemoshire,01/02/2024,SMITH [/b] LTD,oops\n"
+                    + "".join(f"Demoshire,01/02/2024,[bold]S{i},2.00\n" for i in range(9)))
+    run("ingest", path, "-w", ws, "--body", "Demoshire")
+    shown = run("rejects", "-w", ws).stdout
+    assert "SMITH [/b] LTD" in shown
+    detail = run("sources", "-w", ws, "--detail").stdout
+    assert "Supplier [/b]" in detail and "Amount [net]" in detail
+
+
+def test_rejects_options_are_checked(demo):
+    ws, _ = demo
+    assert run("rejects", "-w", ws, "--limit", "-1", ok=False).exit_code == 2
+    both = run("rejects", "-w", ws, "--json", "--csv", ok=False)
+    assert both.exit_code == 2 and "choose one of --json and --csv" in both.output
+
+
+def test_forget_and_its_mistakes(demo, tmp_path):
+    ws = tmp_path / "ws"
+    run("init", ws)
+    path = tmp_path / "f.csv"
+    path.write_text("Supplier,Date,Amount\nA,01/02/2024,5\n")
+    (entry,) = json.loads(run("ingest", path, "-w", ws, "--body", "X", "--json").stdout)
+    missing = run("forget", "nope.csv", "-w", ws, ok=False)
+    assert missing.exit_code == 2 and "no ingested file" in missing.output
+    gone = json.loads(run("forget", "f.csv", "-w", ws, "--json").stdout)
+    assert gone == [{"file": "f.csv", "source_id": entry["source_id"], "rows_loaded": 1}]
+
+
+def test_the_demo_will_not_write_into_another_studys_workspace(tmp_path):
+    run("init", tmp_path / "study", "--name", "Trafford study")
+    refused = run("demo", "run", tmp_path / "study", ok=False)
+    assert refused.exit_code == 2 and "already a workspace ('Trafford study')" in refused.output
+
+
+def test_demo_generate_wants_the_layouts_extension(tmp_path):
+    wrong = run("demo", "generate", tmp_path / "x.csv", "--layout", "monthly_xlsx", ok=False)
+    assert wrong.exit_code == 2 and ".xlsx" in wrong.output

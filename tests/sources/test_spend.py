@@ -297,3 +297,177 @@ def test_an_override_can_name_the_sheets_that_hold_payments(ws, tmp_path):
     result = ingest_one(ws, path)
     assert (result.rows_loaded, result.loaded_pence) == (1, 1250)
     assert result.skipped_reasons == {"header row": 1, "sheet not read": 2}
+
+
+# --- regressions from review: each test is named after the problem it pins ------------------------------------
+
+
+def test_an_unclosed_quote_fails_the_file_naming_the_line_instead_of_swallowing_the_rest(ws, tmp_path):
+    lines = ["Body,Date,Supplier,Amount"] + [f"Demoshire,01/02/2024,S{i},2.00" for i in range(5)]
+    lines += ['Demoshire,01/02/2024,"Unclosed quote Ltd,5.00'] + [f"Demoshire,01/02/2024,T{i},2.00" for i in range(5000)]
+    path = tmp_path / "unclosed.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = ingest_one(ws, path)
+    assert result.status == "failed"
+    assert "line 7 opens a quoted value that is not closed" in result.error
+    assert tp.list_sources(ws) == []
+
+
+def test_a_total_row_is_skipped_in_a_table_dated_from_its_file_name(ws, tmp_path):
+    path = tmp_path / "supplier_totals_2011-01.csv"
+    path.write_text("Supplier Name,Sum of Invoice Nett Amount\nACME,100.00\nBETA,50.00\nGrand Total,150.00\n")
+    result = ingest_one(ws, path, body="DMC")
+    assert (result.rows_loaded, result.loaded_pence) == (2, 15000)
+    assert (result.declared_total_pence, result.difference_pence) == (15000, 0)
+
+
+def test_a_pivot_sheet_is_not_read_as_payments_and_the_body_may_be_on_another_sheet(ws, tmp_path):
+    import xlsxwriter
+
+    path = tmp_path / "payments_2024-06.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    data = book.add_worksheet("Data")
+    data.write_row(0, 0, ["Body Name", "Payment Date", "Supplier", "Amount"])
+    data.write_row(1, 0, ["Demoshire", "01/06/2024", "A Ltd", 1000])
+    data.write_row(2, 0, ["Demoshire", "02/06/2024", "B Ltd", 45])
+    pivot = book.add_worksheet("Pivot")
+    pivot.write_row(0, 0, ["Row Labels", "Sum of Amount"])
+    pivot.write_row(1, 0, ["A Ltd", 1000])
+    pivot.write_row(2, 0, ["B Ltd", 45])
+    pivot.write_row(3, 0, ["Grand Total", 1045])
+    book.close()
+    result = ingest_one(ws, path)
+    assert result.error is None
+    assert (result.rows_loaded, result.loaded_pence) == (2, 104500)
+    assert result.skipped_reasons["sheet has no payment table"] == 4
+
+
+def test_one_huge_amount_is_rejected_not_the_whole_file(ws, tmp_path):
+    path = tmp_path / "overflow.csv"
+    lines = ["Body,Date,Supplier,Amount", "Demoshire,01/02/2024,Huge,1E+30"] + [f"Demoshire,01/02/2024,S{i},2.00" for i in range(9)]
+    path.write_text("\n".join(lines) + "\n")
+    result = ingest_one(ws, path)
+    assert (result.rows_loaded, result.rejected_reasons) == (9, {"amount not a number": 1})
+
+
+def test_payments_with_bad_amounts_at_the_end_stay_rejected_not_footers(ws, tmp_path):
+    lines = ["Body,Date,Supplier,Amount"] + [f"Demoshire,01/02/2024,S{i},2.00" for i in range(10)]
+    lines += ["Demoshire,02/02/2024,Beta Ltd,TBC", 'Demoshire,03/02/2024,Gamma Ltd,"1,234.5O"', ",,Source: finance system,"]
+    path = tmp_path / "trailing.csv"
+    path.write_text("\n".join(lines) + "\n")
+    result = ingest_one(ws, path)
+    assert result.rejected_reasons == {"amount not a number": 2}
+    assert result.skipped_reasons == {"footer after the data": 1, "header row": 1}
+
+
+def test_body_given_does_not_replace_a_body_the_file_names(ws, tmp_path):
+    path = tmp_path / "own_body.csv"
+    path.write_text("Body Name,Date,Supplier,Amount\nNorthtown Borough Council,01/02/2024,A,5\n,01/02/2024,B,6\n")
+    result = ingest_one(ws, path, body="SVL")
+    assert result.body == "Northtown Borough Council (NTN); Southvale District Council (SVL)"
+    assert any("was not used for rows that name their own body: Northtown Borough Council (NTN)" in w
+               for w in result.warnings)
+
+
+def _zip_with(path: Path, members: dict[str, bytes]) -> Path:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for name, data in members.items():
+            z.writestr(name, data)
+    return path
+
+
+def test_zip_members_that_cannot_be_unpacked_fail_one_by_one(ws, tmp_path):
+    good = b"Body,Date,Supplier,Amount\nDemoshire,01/02/2024,A,5\n"
+    archive = _zip_with(tmp_path / "mixed.zip", {"a.csv": good, "b.csv": good.replace(b"A,5", b"B,7") * 50,
+                                                  "readme.pdf": b"%PDF-1.4 ..."})
+    data = bytearray(archive.read_bytes())
+    with zipfile.ZipFile(archive) as z:
+        b = z.getinfo("b.csv")
+    start = b.header_offset + 30 + len(b.filename) + len(b.extra)
+    data[start + 5 : start + 15] = b"\x00" * 10  # damage b.csv's compressed bytes
+    archive.write_bytes(bytes(data))
+    results = tp.ingest(ws, [archive])
+    outcome = {r.file: (r.status, r.error or "") for r in results}
+    assert outcome["mixed.zip/a.csv"][0] == "loaded"
+    assert outcome["mixed.zip/b.csv"][0] == "failed" and "cannot be unpacked" in outcome["mixed.zip/b.csv"][1]
+    assert outcome["mixed.zip/readme.pdf"] == ("failed", "mixed.zip/readme.pdf: this is a PDF. totalplace reads tables "
+                                              "(CSV, XLSX, XLS, ODS); export the table from the PDF to CSV first.")
+
+
+def test_an_encrypted_zip_member_fails_with_what_to_do(ws, tmp_path):
+    archive = _zip_with(tmp_path / "secret.zip", {"p.csv": b"Body,Date,Supplier,Amount\nDemoshire,01/02/2024,A,5\n"})
+    data = bytearray(archive.read_bytes())
+    data[6] |= 1  # the local header's "encrypted" flag
+    central = data.index(b"PK\x01\x02")
+    data[central + 8] |= 1  # and the central directory's
+    archive.write_bytes(bytes(data))
+    (result,) = tp.ingest(ws, [archive])
+    assert result.status == "failed" and "encrypted" in result.error and result.file == "secret.zip/p.csv"
+
+
+def test_the_same_bytes_under_another_name_are_reported_under_that_name(ws, tmp_path):
+    first = tmp_path / "one.csv"
+    first.write_text("Body,Date,Supplier,Amount\nDemoshire,01/02/2024,A,5\n")
+    second = tmp_path / "one_copy.csv"
+    second.write_bytes(first.read_bytes())
+    ingest_one(ws, first)
+    again = ingest_one(ws, second, body="SVL")
+    assert (again.file, again.status) == ("one_copy.csv", "already_loaded")
+    assert any("the same bytes as 'one.csv'" in w for w in again.warnings)
+    assert any("--body 'SVL' not applied" in w for w in again.warnings)
+
+
+def test_a_forgotten_file_can_be_ingested_again_with_another_body(ws, tmp_path):
+    path = tmp_path / "whose.csv"
+    path.write_text("Supplier,Date,Amount\nA,01/02/2024,5\n")
+    first = ingest_one(ws, path, body="NTN")
+    with pytest.raises(Exception, match="no ingested file"):
+        tp.forget(ws, ["nothing.csv"])
+    assert [m["file"] for m in tp.forget(ws, [first.source_id[:6]])] == ["whose.csv"]
+    assert tp.ledger_summary(ws)["rows_loaded"] == 0 and list(ws.store.ledger_dir.iterdir()) == []
+    assert ingest_one(ws, path, body="SVL").body == "Southvale District Council (SVL)"
+
+
+def test_a_total_in_the_middle_declares_only_the_rows_above_it(ws, tmp_path):
+    path = tmp_path / "sections.csv"
+    path.write_text("Body,Date,Supplier,Amount\nDemoshire,01/02/2024,A,100\nDemoshire,01/02/2024,B,50\n"
+                    "Total,,,150\nDemoshire,02/02/2024,C,250\n")
+    result = ingest_one(ws, path)
+    assert (result.loaded_pence, result.declared_total_pence, result.difference_pence) == (40000, 15000, 0)
+    notes = tp.list_sources(ws)[0]["parts"][0]["notes"]
+    assert any("1 rows after it (£250.00) are not covered by any total" in n for n in notes)
+
+
+def test_a_total_that_does_not_match_its_rows_is_explained(ws, tmp_path):
+    path = tmp_path / "wrong_total.csv"
+    path.write_text("Body,Date,Supplier,Amount\nDemoshire,01/02/2024,A,100\nDemoshire,01/02/2024,B,oops\nTotal,,,150\n")
+    result = ingest_one(ws, path)
+    assert result.difference_pence == 5000
+    warning = [w for w in result.warnings if "declared total differs" in w][0]
+    assert "the total at row 4 says £150.00, but the rows above it add to £100.00" in warning
+    assert "rejected rows with no readable amount, which the declared total may count: rows 3" in warning
+
+
+def test_a_first_line_longer_than_the_sample_keeps_the_header(ws, tmp_path):
+    path = tmp_path / "longline.csv"
+    path.write_text("Body,Date,Supplier,Amount,Notes\n" f"Demoshire,01/02/2024,A,5,{'x' * 3_000_000}\n"
+                    "Demoshire,01/02/2024,B,6,short\n")
+    result = ingest_one(ws, path)
+    assert result.error is None and result.rows_loaded == 2
+
+
+def test_a_register_file_is_not_mistaken_for_payments(ws, tmp_path):
+    path = tmp_path / "register.csv"
+    path.write_text("local-authority-code,official-name,start-date,wdtk-id,x,y\n"
+                    "ABC,Armagh Council,2015-04-01,95,110637.8371026796,506234.4148047699\n"
+                    "ABD,Aberdeenshire Council,2005-06-18,296,361954.713247544,816889.2595710113\n")
+    result = ingest_one(ws, path, body="DMC")
+    assert result.status == "failed" and "does not look like a table of payments" in result.error
+
+
+def test_an_amount_column_of_decimal_commas_is_explained(ws, tmp_path):
+    path = tmp_path / "comma.csv"
+    path.write_text("Body;Date;Supplier;Amount\nDemoshire;01/02/2024;A;1234,56\nDemoshire;01/02/2024;B;9,5\n")
+    result = ingest_one(ws, path)
+    assert result.status == "failed"
+    assert "'Amount' is named like an amount but its values are not money" in result.error

@@ -86,11 +86,11 @@ def test_an_error_mid_file_leaves_the_store_as_it_was(workspace, tmp_path, monke
     calls = {"n": 0}
     original = accounting.PartWriter.summarise
 
-    def fail_on_second_sheet(self, part):
+    def fail_on_second_sheet(self, part, layout):
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("disk full")
-        return original(self, part)
+        return original(self, part, layout)
 
     monkeypatch.setattr(accounting.PartWriter, "summarise", fail_on_second_sheet)
     (failed,) = tp.ingest(workspace, [path], body="Demoshire")

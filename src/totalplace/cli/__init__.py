@@ -6,6 +6,7 @@ import typer
 
 from . import demo, ledger, reference
 from .ingest import ingest
+from .forget import forget
 from .init import init
 from .rejects import rejects
 from .sources import sources
@@ -21,6 +22,7 @@ app.command()(init)
 app.command()(ingest)
 app.command()(sources)
 app.command()(rejects)
+app.command()(forget)
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(reference.app, name="reference")
 app.add_typer(demo.app, name="demo")

@@ -51,7 +51,9 @@ def generate(
     """Write one synthetic payment file of any size in a real publisher's layout (for tests and benchmarks)."""
     if layout not in LAYOUTS:
         raise typer.BadParameter(f"unknown layout '{layout}'; choose one of: {', '.join(LAYOUTS)}", param_hint="--layout")
-    writer, _ = LAYOUTS[layout]
+    writer, suffix = LAYOUTS[layout]
+    if file.suffix.lower() != suffix:
+        raise typer.BadParameter(f"layout '{layout}' writes {suffix} files; name the file …{suffix}", param_hint="FILE")
     file.parent.mkdir(parents=True, exist_ok=True)
     written = writer(file, COUNTY, payments(seed, rows, dt.date(2024, 4, 1), days=365))
     console.print(f"Wrote {written.rows:,} payments ({pounds(written.total_pence)}) to {file} — {SYNTHETIC_LABEL}",

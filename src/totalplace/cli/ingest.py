@@ -11,7 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from ..ingest import IngestResult, expand_paths, ingest as ingest_files
 from ..workspace import open_workspace
 from .options import JsonOption, WorkspaceOption
-from .render import console, errors, friendly_errors, pounds, print_json, reasons_text, table
+from .render import console, errors, esc, friendly_errors, pounds, print_json, reasons_text, table
 
 
 @friendly_errors
@@ -32,9 +32,9 @@ def ingest(
     with Progress(*columns, console=errors, transient=True, disable=not errors.is_terminal) as progress:
         task = progress.add_task("ingesting", total=len(files))
         for path in files:
-            progress.update(task, description=f"{path.name}")
+            progress.update(task, description=esc(path.name))
             results += ingest_files(ws, [path], body=body,
-                                    progress=lambda message: progress.update(task, description=message))
+                                    progress=lambda message: progress.update(task, description=esc(message)))
             progress.advance(task)
     if as_json:
         print_json([r.to_json() for r in results])
@@ -45,28 +45,30 @@ def ingest(
 
 
 def show_results(results: list[IngestResult]) -> None:
-    t = table("Ingested", [("file", "left"), ("status", "left"), ("body", "left"), ("read", "right"),
-                           ("loaded", "right"), ("rejected", "right"), ("skipped", "right"), ("loaded £", "right"),
-                           ("declared total", "right"), ("difference", "right")])
+    t = table("Ingested", [("file / body", "left"), ("status", "left"), ("read", "right"), ("loaded", "right"),
+                           ("rejected", "right"), ("skipped", "right"), ("loaded £", "right"),
+                           ("total check", "right")])
     for r in results:
         status = {"loaded": "[green]loaded[/]", "already_loaded": "[cyan]already loaded[/]"}.get(r.status, "[red]failed[/]")
-        t.add_row(r.file, status, r.body or "", f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}",
-                  f"{r.rows_skipped:,}", pounds(r.loaded_pence), pounds(r.declared_total_pence),
-                  pounds(r.difference_pence))
+        body = f"\n[dim]{esc(r.body)}[/]" if r.body else ""
+        check = "" if r.declared_total_pence is None else ("[green]✓[/]" if r.difference_pence == 0 else pounds(r.difference_pence))
+        t.add_row(f"{esc(r.file)}{body}", status, f"{r.rows_read:,}", f"{r.rows_loaded:,}", f"{r.rows_rejected:,}",
+                  f"{r.rows_skipped:,}", pounds(r.loaded_pence), check)
     console.print(t)
     for r in results:
-        notes = []
+        lines = []
         if r.rejected_reasons:
-            notes.append(f"  rejected: {reasons_text(r.rejected_reasons)} ({pounds(r.rejected_pence)})")
+            lines.append(f"  rejected: {reasons_text(r.rejected_reasons)} ({pounds(r.rejected_pence)})")
         unusual = {k: v for k, v in r.skipped_reasons.items() if k != "header row"}
         if unusual:
-            notes.append(f"  skipped: {reasons_text(unusual)}")
-        notes += [f"  [yellow]warning:[/] {w}" for w in r.warnings]
+            lines.append(f"  skipped: {reasons_text(unusual)}")
+        lines += [f"  [yellow]warning:[/] {esc(w)}" for w in r.warnings]
         if r.error:
-            notes.append(f"  [red]error:[/] {r.error}")
-        if notes:
-            console.print(f"[bold]{r.file}[/]", highlight=False)
-            for n in notes:
-                console.print(n, highlight=False)
+            lines.append(f"  [red]error:[/] {esc(r.error)}")
+        if lines:
+            console.print(f"[bold]{esc(r.file)}[/]", highlight=False)
+            for line in lines:
+                console.print(line, highlight=False)
     if any(r.rows_rejected for r in results):
-        console.print("See rejected rows with [bold]totalplace rejects[/].", highlight=False)
+        console.print("See rejected rows with [bold]totalplace rejects[/]; a total check shows the declared total's "
+                      "difference from the rows it covers.", highlight=False)

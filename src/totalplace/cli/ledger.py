@@ -10,7 +10,7 @@ import typer
 from ..ledger import export_ledger, ledger_summary
 from ..workspace import open_workspace
 from .options import JsonOption, WorkspaceOption
-from .render import console, friendly_errors, pounds, print_json, table
+from .render import console, esc, friendly_errors, pounds, print_json, table
 
 app = typer.Typer(help="The ledger: a summary, or an export of every loaded row.", no_args_is_help=True)
 
@@ -30,7 +30,7 @@ def show_summary(data: dict, title: str | None = None) -> None:
     t = table(title or f"Ledger of '{data['workspace']}'", [("body", "left"), ("code", "left"), ("files", "right"),
                                                            ("payments", "right"), ("total", "right"), ("from", "left"), ("to", "left")])
     for b in data["bodies"]:
-        t.add_row(b["body_name"] or "(unknown)", b["body_id"] or "—", f"{b['files']:,}", f"{b['rows']:,}",
+        t.add_row(esc(b["body_name"] or "(unknown)"), esc(b["body_id"] or "—"), f"{b['files']:,}", f"{b['rows']:,}",
                   pounds(b["pence"]), b["date_min"] or "", b["date_max"] or "")
     t.add_section()
     t.add_row("[bold]all bodies[/]", "", f"{data['files']:,}", f"{data['rows_loaded']:,}", pounds(data["loaded_pence"]), "", "")

@@ -10,7 +10,7 @@ import typer
 from ..ingest import load_reference
 from ..workspace import open_workspace
 from .options import JsonOption, WorkspaceOption
-from .render import console, friendly_errors, print_json, table
+from .render import console, esc, friendly_errors, print_json, table
 
 app = typer.Typer(help="Reference data: the register of public bodies.", no_args_is_help=True)
 
@@ -29,7 +29,7 @@ def load(
         return
     t = table(f"Register: {result['bodies']:,} bodies", [("file", "left"), ("rows", "right")])
     for name, count in result["files"].items():
-        t.add_row(name, f"{count:,}")
+        t.add_row(esc(name), f"{count:,}")
     console.print(t)
     console.print(", ".join(f"{kind} {n:,}" for kind, n in sorted(result["by_kind"].items())), highlight=False)
     if result["ingested_files_rematched"]:

@@ -10,7 +10,7 @@ import typer
 from ..ledger import list_rejects
 from ..workspace import open_workspace
 from .options import CsvOption, JsonOption, WorkspaceOption
-from .render import console, friendly_errors, pounds, print_csv, print_json, table
+from .render import console, esc, friendly_errors, pounds, print_csv, print_json, table
 
 COLUMNS = ["file", "sheet", "row", "status", "reason", "detail", "amount_pence", "raw"]
 
@@ -21,11 +21,18 @@ def rejects(
     file: Annotated[Optional[str], typer.Option("--file", help="Only files whose name contains this.")] = None,
     reason: Annotated[Optional[str], typer.Option("--reason", help="Only reasons containing this.")] = None,
     skipped: Annotated[bool, typer.Option("--skipped", help="Show skipped rows (blank, header, total…) too.")] = False,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many rows (0: all).")] = 100,
+    limit: Annotated[
+        Optional[int],
+        typer.Option("--limit", min=0, help="At most this many rows; 0 for all. Default: 100 in a table, all for --json/--csv."),
+    ] = None,
     as_json: JsonOption = False,
     as_csv: CsvOption = False,
 ) -> None:
     """Show rows that were not loaded: why, and the row as the file had it."""
+    if as_json and as_csv:
+        raise typer.BadParameter("choose one of --json and --csv", param_hint="--json/--csv")
+    if limit is None:
+        limit = 0 if (as_json or as_csv) else 100
     rows = list_rejects(open_workspace(workspace), file=file, reason=reason, include_skipped=skipped, limit=limit or None)
     if as_json:
         print_json(rows)
@@ -41,6 +48,6 @@ def rejects(
                ("detail", "left"), ("amount", "right"), ("raw row", "left")])
     for r in rows:
         raw = " | ".join(c for c in (r["raw"] or []) if c is not None)
-        t.add_row(r["file"], r["sheet"] or "", str(r["row"]), r["status"], r["reason"], r["detail"] or "",
-                  pounds(r["amount_pence"]), raw[:100])
+        t.add_row(esc(r["file"]), esc(r["sheet"] or ""), str(r["row"]), r["status"], esc(r["reason"]),
+                  esc(r["detail"] or ""), pounds(r["amount_pence"]), esc(raw[:100]))
     console.print(t)

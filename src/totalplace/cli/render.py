@@ -10,6 +10,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from ..engine import EngineError
@@ -35,10 +36,10 @@ def friendly_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except EXPECTED as exc:
-            errors.print(f"[bold red]Error:[/] {exc}", highlight=False)
+            errors.print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
             raise typer.Exit(2) from None
         except EngineError as exc:
-            errors.print(f"[bold red]Error in the data engine:[/] {str(exc).splitlines()[0]}", highlight=False)
+            errors.print(f"[bold red]Error in the data engine:[/] {escape(str(exc).splitlines()[0])}", highlight=False)
             raise typer.Exit(2) from None
 
     return wrapper  # type: ignore[return-value]
@@ -60,12 +61,26 @@ def pounds(pence: int | None) -> str:
 
 
 def table(title: str | None, columns: list[tuple[str, str]]) -> Table:
-    """A Rich table; columns are (header, justify)."""
-    t = Table(title=title, title_justify="left", header_style="bold", show_lines=False)
+    """A Rich table; columns are (header, justify). Right-justified (number) columns never wrap or shrink;
+    text columns fold onto more lines rather than lose their ends. Cells are data: pass them through `esc`."""
+    t = Table(title=escape(title) if title else None, title_justify="left", header_style="bold", show_lines=False)
     for header, justify in columns:
-        t.add_column(header, justify=justify, no_wrap=justify == "right")  # type: ignore[arg-type]
+        if justify == "right":
+            t.add_column(header, justify="right", no_wrap=True, min_width=len(header))
+        else:
+            t.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
     return t
 
 
+def esc(value: object) -> str:
+    """Data shown as text: square brackets in a supplier's name are not formatting."""
+    return escape("" if value is None else str(value))
+
+
+def note(text: str) -> None:
+    """A line of data for people (no formatting taken from the data)."""
+    console.print(escape(text), highlight=False)
+
+
 def reasons_text(reasons: dict[str, int]) -> str:
-    return ", ".join(f"{reason} {count:,}" for reason, count in reasons.items())
+    return escape(", ".join(f"{reason} {count:,}" for reason, count in reasons.items()))

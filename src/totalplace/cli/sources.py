@@ -10,7 +10,7 @@ import typer
 from ..ledger import list_sources
 from ..workspace import open_workspace
 from .options import JsonOption, WorkspaceOption
-from .render import console, friendly_errors, pounds, print_json, reasons_text, table
+from .render import console, esc, friendly_errors, note, pounds, print_json, reasons_text, table
 
 
 @friendly_errors
@@ -28,32 +28,39 @@ def sources(
         console.print("No files ingested yet: run [bold]totalplace ingest FILE...[/]", highlight=False)
         return
     t = table(f"{len(manifests)} files", [
-        ("file", "left"), ("body", "left"), ("format", "left"), ("read", "right"), ("loaded", "right"),
-        ("rejected", "right"), ("skipped", "right"), ("loaded £", "right"), ("rejected £", "right"),
-        ("declared total", "right"), ("difference", "right"), ("dates", "left")])
+        ("file / body", "left"), ("read", "right"), ("loaded", "right"), ("rejected", "right"), ("skipped", "right"),
+        ("loaded £", "right"), ("total check", "right"), ("dates", "left")])
     for m in manifests:
-        t.add_row(m["file"], m.get("body") or "", f"{m['format']} {m.get('encoding') or ''}".strip(),
-                  f"{m['rows_read']:,}", f"{m['rows_loaded']:,}", f"{m['rows_rejected']:,}", f"{m['rows_skipped']:,}",
-                  pounds(m["loaded_pence"]), pounds(m["rejected_pence"]), pounds(m.get("declared_total_pence")),
-                  pounds(m.get("difference_pence")), f"{m.get('date_min') or ''} to {m.get('date_max') or ''}")
+        body = f"\n[dim]{esc(m.get('body') or '')} · {esc(m['format'])} {esc(m.get('encoding') or '')}[/]"
+        declared = m.get("declared_total_pence")
+        check = "" if declared is None else ("[green]✓[/]" if m.get("difference_pence") == 0 else pounds(m.get("difference_pence")))
+        t.add_row(f"{esc(m['file'])}{body}", f"{m['rows_read']:,}", f"{m['rows_loaded']:,}", f"{m['rows_rejected']:,}",
+                  f"{m['rows_skipped']:,}", pounds(m["loaded_pence"]), check,
+                  f"{m.get('date_min') or ''}\n{m.get('date_max') or ''}")
     console.print(t)
     if detail:
         for m in manifests:
-            console.print(f"\n[bold]{m['file']}[/]  sha256 {m['sha256'][:16]}…  source {m['source_id']}", highlight=False)
+            console.print(f"\n[bold]{esc(m['file'])}[/]  source {m['source_id']}  sha256 {m['sha256']}", highlight=False)
+            note(f"  {m.get('path') or m.get('container') or ''}")
+            note(f"  body: {m.get('body') or '—'}" + (f" (given: {m['body_given']})" if m.get("body_given") else ""))
+            note(f"  format {m['format']}, encoding {m.get('encoding') or '—'}, delimiter {m.get('delimiter')!r}, "
+                 f"line endings {m.get('line_endings') or '—'}")
+            note(f"  rejected £: {pounds(m['rejected_pence'])}; declared total: {pounds(m.get('declared_total_pence')) or 'none'}; "
+                 f"difference: {pounds(m.get('difference_pence')) or '—'}")
             if m.get("override"):
-                console.print(f"  override: {m['override']['path']} — {m['override']['why']}", highlight=False)
+                note(f"  override: {m['override']['path']} — {m['override']['why']}")
             for part in m["parts"]:
                 where = f"sheet '{part['sheet']}'" if part.get("sheet") else "table"
-                console.print(f"  {where}: header row {part.get('header_row')}, rows {part['rows_read']:,}", highlight=False)
+                note(f"  {where}: header row {part.get('header_row')}, rows {part['rows_read']:,}")
                 for role, header in part.get("columns", {}).items():
-                    console.print(f"    {role:<18} ← {header}", highlight=False)
+                    note(f"    {role:<18} ← {header}")
                 if part.get("extra_columns"):
-                    console.print(f"    kept as extra: {', '.join(part['extra_columns'])}", highlight=False)
-                for note in part.get("notes", []):
-                    console.print(f"    note: {note}", highlight=False)
+                    note(f"    kept as extra: {', '.join(part['extra_columns'])}")
+                for n in part.get("notes", []):
+                    note(f"    note: {n}")
                 if part.get("skipped_reasons"):
                     console.print(f"    skipped: {reasons_text(part['skipped_reasons'])}", highlight=False)
                 if part.get("rejected_reasons"):
                     console.print(f"    rejected: {reasons_text(part['rejected_reasons'])}", highlight=False)
             for w in m.get("warnings", []):
-                console.print(f"  [yellow]warning:[/] {w}", highlight=False)
+                console.print(f"  [yellow]warning:[/] {esc(w)}", highlight=False)

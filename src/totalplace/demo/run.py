@@ -7,9 +7,12 @@ from typing import Any, Callable
 
 from ..ingest import IngestResult, ingest, load_reference
 from ..ledger import ledger_summary
-from ..workspace import init_workspace
+from ..workspace import CONFIG_FILE, WorkspaceError, init_workspace, open_workspace
 from .payments import SYNTHETIC_LABEL
 from .place import write_demo_place
+
+
+DEMO_NAME = "Demoshire (synthetic demo)"
 
 
 def run_demo(folder: Path, rows_per_file: int = 2000, progress: Callable[[str], None] | None = None) -> dict[str, Any]:
@@ -19,9 +22,14 @@ def run_demo(folder: Path, rows_per_file: int = 2000, progress: Callable[[str], 
     Running it again gives the same files, which are then reported as already loaded.
     """
     say = progress or (lambda message: None)
+    if (folder / CONFIG_FILE).exists() and open_workspace(folder).name != DEMO_NAME:
+        raise WorkspaceError(
+            f"{folder} is already a workspace ('{open_workspace(folder).name}'); the demo would mix synthetic data "
+            "into it and replace its register. Choose another folder for the demo."
+        )
     say("writing the demo place's files")
     written = write_demo_place(folder, rows_per_file)
-    ws = init_workspace(folder, "Demoshire (synthetic demo)")
+    ws = init_workspace(folder, DEMO_NAME)
     say("loading the demo register")
     load_reference(ws, folder / "reference")
     results: list[IngestResult] = []

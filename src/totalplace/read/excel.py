@@ -45,26 +45,27 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def read_sheets(path: Path) -> list[SheetRows]:
-    """Every sheet of the workbook at `path`, in workbook order."""
+def read_sheets(path: Path, name: str | None = None) -> list[SheetRows]:
+    """Every sheet of the workbook at `path`, in workbook order; `name` is how to call it in messages."""
+    label = name or path.name
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types for damaged or encrypted files
-        raise WorkbookError(f"{path.name}: the workbook cannot be opened ({exc}).") from exc
+        raise WorkbookError(f"{label}: the workbook cannot be opened ({exc}).") from exc
     hidden = {}
     try:
         hidden = {s.name: str(s.visible).lower().endswith("hidden") for s in workbook.sheets_metadata}
     except AttributeError:  # older calamine without sheet metadata
         pass
     sheets: list[SheetRows] = []
-    for name in workbook.sheet_names:
+    for sheet_name in workbook.sheet_names:
         try:
-            sheet = workbook.get_sheet_by_name(name)
+            sheet = workbook.get_sheet_by_name(sheet_name)
             values = sheet.to_python(skip_empty_area=False)
         except Exception as exc:
-            raise WorkbookError(f"{path.name}: sheet '{name}' cannot be read ({exc}).") from exc
+            raise WorkbookError(f"{label}: sheet '{sheet_name}' cannot be read ({exc}).") from exc
         rows = [[cell_text(v) for v in row] for row in values]
         while rows and not any(c.strip() for c in rows[-1]):
             rows.pop()  # Excel's used range often runs past the last row with content
-        sheets.append(SheetRows(name=name, rows=rows, first_row=1, hidden=hidden.get(name, False)))
+        sheets.append(SheetRows(name=sheet_name, rows=rows, first_row=1, hidden=hidden.get(sheet_name, False)))
     return sheets

@@ -16,6 +16,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 SAMPLE_BYTES = 1 << 20
+MAX_SAMPLE_BYTES = 1 << 26
 SAMPLE_RECORDS = 3000
 DELIMITERS = (",", "\t", ";", "|")
 
@@ -45,6 +46,7 @@ class TextLayout:
     records: list[list[str]] = field(default_factory=list)  # the sample, parsed, blank lines as []
     complete: bool = False  # the sample is the whole file
     c1_bytes: bool = False  # the sample holds bytes 0x80-0x9F, where cp1252 and latin-1 differ
+    longest_line: int = 0  # characters in the sample's longest line
 
     @property
     def engine_encoding(self) -> str | None:
@@ -63,6 +65,9 @@ def sniff_text(path: Path) -> TextLayout:
     size = path.stat().st_size
     with path.open("rb") as f:
         raw = f.read(SAMPLE_BYTES)
+        # a sample needs at least a couple of whole lines: read on past a first line longer than the sample
+        while len(raw) < size and raw.count(b"\n") + raw.count(b"\r") < 2 and len(raw) < MAX_SAMPLE_BYTES:
+            raw += f.read(len(raw))
     complete = len(raw) >= size
     encoding, label, bom_length = _detect_encoding(raw, complete)
     text = _decode_sample(raw[bom_length:], encoding, complete)
@@ -75,10 +80,11 @@ def sniff_text(path: Path) -> TextLayout:
         text = text[: cut + 1] if cut > 0 else text
     delimiter = _detect_delimiter(text)
     records = _parse(text, delimiter, SAMPLE_RECORDS)
-    if not complete and records and len(records) < SAMPLE_RECORDS:
+    if not complete and len(records) > 1 and len(records) < SAMPLE_RECORDS:
         records = records[:-1]  # the last record may be cut short by the sample boundary
     c1 = encoding == "cp1252" and re.search(rb"[\x80-\x9f]", raw) is not None
-    return TextLayout(encoding, label, bom_length, delimiter, newline, records, complete, c1)
+    longest = max((len(line) for line in text.splitlines()), default=0)
+    return TextLayout(encoding, label, bom_length, delimiter, newline, records, complete, c1, longest)
 
 
 def _detect_encoding(raw: bytes, complete: bool) -> tuple[str, str, int]:

@@ -15,7 +15,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..dates import parse_date
 from ..engine import Engine, sql_string
+from ..money import format_pounds as _pounds
 from .layout import TableLayout
 from .normalise import TableSpec, normalise_sql
 
@@ -43,6 +45,7 @@ class Part:
     rejected_pence: int = 0
     declared_total_pence: int | None = None
     declared_total_row: int | None = None
+    declared_covers_pence: int | None = None  # loaded and rejected pence of the rows the declared total covers
     skipped_reasons: dict[str, int] = field(default_factory=dict)
     rejected_reasons: dict[str, int] = field(default_factory=dict)
     date_min: str | None = None
@@ -139,26 +142,14 @@ class PartWriter:
             part.rows_skipped += 1
             part.skipped_reasons[r.reason] = part.skipped_reasons.get(r.reason, 0) + 1
 
-    def summarise(self, part: Part) -> None:
-        """Count outcomes, turn trailing text and amount-only rows into footers and totals, find the declared total."""
+    def summarise(self, part: Part, layout: TableLayout) -> None:
+        """Count outcomes, turn trailing text and amount-only rows into footers and totals, check the totals."""
         engine = self.engine
         path = self.staged / part.file  # type: ignore[operator]
         scan = f"read_parquet({sql_string(str(path))}, file_row_number = true)"
         last_loaded = engine.one(f"SELECT max(file_row_number) FROM {scan} WHERE status = 'loaded'")[0]
         if last_loaded is not None:
-            reasons = ", ".join(sql_string(r) for r in TRAILING_REASONS)
-            trailing = engine.records(
-                f"SELECT file_row_number AS n, reason, amount_pence, raw FROM {scan} "
-                f"WHERE status = 'rejected' AND file_row_number > {int(last_loaded)} AND reason IN ({reasons})"
-            )
-            changes: dict[int, tuple[str, str]] = {}
-            for t in trailing:
-                filled = [c for c in (t["raw"] or []) if c and c.strip()]
-                if t["amount_pence"] is not None and t["reason"].startswith("payment date") and len(filled) == 1:
-                    changes[t["n"]] = ("total row", "an amount alone after the last payment (an unlabelled total)")
-                elif t["amount_pence"] is None:
-                    text = " ".join(c.strip() for c in filled)[:80]
-                    changes[t["n"]] = ("footer after the data", f"text after the last payment: '{text}'")
+            changes = self._trailing_changes(scan, int(last_loaded), layout.roles.get("payment_date"))
             if changes:
                 self._reclassify(path, changes)
         stats = engine.records(
@@ -180,15 +171,80 @@ class PartWriter:
             else:
                 part.rows_skipped += n
                 part.skipped_reasons[s["reason"]] = part.skipped_reasons.get(s["reason"], 0) + n
-        totals = engine.records(
-            f"SELECT file_row_number AS n, amount_pence, detail FROM {scan} WHERE reason = 'total row' ORDER BY n"
+        self._check_totals(scan, part)
+
+    def _trailing_changes(self, scan: str, last_loaded: int, date_index: int | None) -> dict[int, tuple[str, str]]:
+        """Rows after the last payment that are not payments: an amount alone (an unlabelled total), or a note
+        with no amount and no date (a footer). A row that looks like a payment with a bad amount stays rejected."""
+        reasons = ", ".join(sql_string(r) for r in TRAILING_REASONS)
+        trailing = self.engine.records(
+            f"SELECT file_row_number AS n, reason, amount_pence, raw FROM {scan} "
+            f"WHERE status = 'rejected' AND file_row_number > {last_loaded} AND reason IN ({reasons})"
         )
-        if totals:
-            grand = [t for t in totals if "grand" in (t["detail"] or "").lower()]
-            plain = [t for t in totals if "sub" not in (t["detail"] or "").lower()]
-            chosen = (grand or plain or totals)[-1]
+        changes: dict[int, tuple[str, str]] = {}
+        for t in trailing:
+            raw = t["raw"] or []
+            filled = [c for c in raw if c and c.strip()]
+            date_cell = raw[date_index] if date_index is not None and date_index < len(raw) else None
+            dated = parse_date(date_cell) is not None if date_cell else False
+            if t["amount_pence"] is not None and t["reason"].startswith("payment date") and len(filled) == 1:
+                changes[t["n"]] = ("total row", "an amount alone after the last payment (an unlabelled total)")
+            elif t["amount_pence"] is None and len(filled) <= 2 and not dated:
+                text = " ".join(c.strip() for c in filled)[:80]
+                changes[t["n"]] = ("footer after the data", f"text after the last payment: '{text}'")
+        return changes
+
+    def _check_totals(self, scan: str, part: Part) -> None:
+        """Find the declared total and the rows it covers; check each total row against the rows above it.
+
+        A total after the last payment declares the whole table. Totals only between payments are section
+        totals: together they declare the rows down to the last of them, and the rows after it are outside
+        any declared total (said in the notes). A total that matches neither its section nor the running sum
+        is named in the notes with both figures.
+        """
+        pay = f"(SELECT file_row_number AS n, amount_pence FROM {scan} WHERE status IN ('loaded', 'rejected'))"
+        totals = self.engine.records(
+            f"""WITH t AS (SELECT file_row_number AS n, amount_pence, detail,
+                                  lag(file_row_number, 1, -1) OVER (ORDER BY file_row_number) AS prev
+                           FROM {scan} WHERE reason = 'total row')
+                SELECT t.n, t.amount_pence, t.detail,
+                       coalesce(sum(p.amount_pence) FILTER (WHERE p.n > t.prev), 0)::BIGINT AS section,
+                       coalesce(sum(p.amount_pence), 0)::BIGINT AS running
+                FROM t LEFT JOIN {pay} p ON p.n < t.n
+                GROUP BY ALL ORDER BY t.n"""
+        )
+        if not totals:
+            return
+        last_payment = self.engine.one(f"SELECT coalesce(max(n), -1) FROM {pay}")[0]
+        for t in totals:
+            amount = int(t["amount_pence"])
+            if amount not in (t["section"], t["running"]):
+                part.notes.append(
+                    f"the total at row {part.row_base + t['n']} says {_pounds(amount)}, but the rows above it add to "
+                    f"{_pounds(t['section'])} (since the previous total) and {_pounds(t['running'])} (since the start)"
+                )
+        trailing = [t for t in totals if t["n"] > last_payment]
+        if trailing:
+            chosen = ([t for t in trailing if "grand" in (t["detail"] or "").lower()] or trailing)[-1]
             part.declared_total_pence = int(chosen["amount_pence"])
-            part.declared_total_row = part.row_base + int(chosen["n"])
+            covered_to = int(chosen["n"])
+        else:
+            part.declared_total_pence = sum(int(t["amount_pence"]) for t in totals)
+            covered_to = int(totals[-1]["n"])
+            after = self.engine.one(
+                f"SELECT count(*), coalesce(sum(amount_pence), 0)::BIGINT FROM {pay} WHERE n > {covered_to}")
+            part.notes.append(
+                f"the totals are section totals between the payments; together they declare the rows down to row "
+                f"{part.row_base + covered_to}; {after[0]} rows after it ({_pounds(after[1])}) are not covered by any total"
+            )
+        part.declared_total_row = part.row_base + covered_to
+        part.declared_covers_pence = int(self.engine.one(
+            f"SELECT coalesce(sum(amount_pence), 0)::BIGINT FROM {pay} WHERE n < {covered_to}")[0])
+        unreadable = [part.row_base + r[0] for r in self.engine.rows(
+            f"SELECT n FROM {pay} WHERE amount_pence IS NULL AND n < {covered_to} ORDER BY n LIMIT 11")]
+        if unreadable:
+            shown = ", ".join(str(n) for n in unreadable[:10]) + (" and more" if len(unreadable) > 10 else "")
+            part.notes.append(f"rejected rows with no readable amount, which the declared total may count: rows {shown}")
 
     def _reclassify(self, path: Path, changes: dict[int, tuple[str, str]]) -> None:
         engine = self.engine
@@ -217,7 +273,7 @@ def totals(parts: list[Part]) -> dict[str, Any]:
     declaring = [p for p in parts if p.declared_total_pence is not None]
     declared = sum(p.declared_total_pence for p in declaring) if declaring else None  # type: ignore[misc]
     difference = (
-        declared - sum(p.loaded_pence + p.rejected_pence for p in declaring) if declared is not None else None
+        declared - sum(p.declared_covers_pence or 0 for p in declaring) if declared is not None else None
     )
     dates = [d for p in parts for d in (p.date_min, p.date_max) if d]
     return {

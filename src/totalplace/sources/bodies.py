@@ -42,43 +42,30 @@ def resolve_bodies(
     register: Register, name: str, pairs: list[tuple[str | None, str | None]], given: str | None, on: dt.date | None,
     warnings: list[str],
 ) -> list[dict[str, Any]]:
-    """Map each (published body code, published body name) pair to a body: --body first, then the register.
+    """Map each (published body code, published body name) pair to a body.
 
-    Returns the file's body map (one entry per pair: the published values, body_id, body_name and how it was
-    decided); appends warnings for values the register does not know.
+    A value the register knows is that body. `given` (--body) is the body of rows whose body cell is empty or
+    not in the register (Stockport writes 'SMBC'); it never replaces a body the file names and the register
+    knows — that is warned about instead. Returns the file's body map (one entry per pair: the published
+    values, body_id, body_name and how it was decided); appends warnings.
     """
-    if given:
-        body, candidates = register.resolve(given, on)
-        if body is not None:
-            choice = BodyChoice(body.body_id, body.name, f"given ({given})")
-        else:
-            if len(candidates) > 1:
-                warnings.append(f"--body '{given}' could mean {', '.join(describe_body(b) for b in candidates)}; "
-                                "recorded as given. Use a code to choose one.")
-            elif len(register):
-                warnings.append(f"--body '{given}' is not in the register: recorded as given")
-            choice = BodyChoice(None, given, "given, not in the register")
-        return [_map_entry(code, label, choice) for code, label in pairs] or [_map_entry(None, None, choice)]
-
+    given_choice = _given_choice(register, given, on, warnings) if given else None
     entries: list[dict[str, Any]] = []
     unresolved: list[str] = []
-    for code, label in pairs:
-        choice = None
-        for value in (code, label):
-            if not value:
-                continue
-            body, candidates = register.resolve(value, on)
-            if body is not None:
-                choice = BodyChoice(body.body_id, body.name, f"register: '{value}'")
-                break
-        if choice is None:
-            shown = label or code
-            if shown:
-                unresolved.append(shown)
-                choice = BodyChoice(None, shown, "as published, not in the register")
-            else:
-                choice = None
+    kept_own: set[str] = set()
+    for code, label in pairs or ([(None, None)] if given_choice else []):
+        choice = _from_register(register, code, label, on)
+        if choice is not None:
+            if given_choice is not None and choice.body_id != given_choice.body_id:
+                kept_own.add(describe_choice(choice))
+        elif given_choice is not None:
+            choice = given_choice
+        elif label or code:
+            unresolved.append(str(label or code))
+            choice = BodyChoice(None, str(label or code), "as published, not in the register")
         entries.append(_map_entry(code, label, choice))
+    if kept_own:
+        warnings.append(f"--body '{given}' was not used for rows that name their own body: {', '.join(sorted(kept_own))}")
     blanks = [e for e in entries if e["body_name"] is None]
     named = {(e["body_id"], e["body_name"]) for e in entries if e["body_name"] is not None}
     if blanks:
@@ -92,12 +79,40 @@ def resolve_bodies(
                 f"{len(named)} bodies. Say whose spending the file is with --body NAME|CODE."
             )
     if unresolved:
-        hint = "" if len(register) else " (no register loaded: run `totalplace reference load DIR`)"
         warnings.append(
-            f"body {', '.join(repr(u) for u in sorted(set(unresolved)))} not found in the register{hint}; "
-            "recorded as published. Use --body to say which body it is."
+            f"body {', '.join(repr(u) for u in sorted(set(unresolved)))} not found in the register"
+            f"{_no_register_hint(register)}; recorded as published. Use --body to say which body it is."
         )
     return entries
+
+
+def _no_register_hint(register: Register) -> str:
+    return "" if len(register) else " (no register is loaded: run `totalplace reference load DIR`)"
+
+
+def _given_choice(register: Register, given: str, on: dt.date | None, warnings: list[str]) -> BodyChoice:
+    body, candidates = register.resolve(given, on)
+    if body is not None:
+        return BodyChoice(body.body_id, body.name, f"given ({given})")
+    if len(candidates) > 1:
+        warnings.append(f"--body '{given}' could mean {', '.join(describe_body(b) for b in candidates)}; "
+                        "recorded as given. Use a code to choose one.")
+    else:
+        warnings.append(f"--body '{given}' is not in the register{_no_register_hint(register)}: recorded as given")
+    return BodyChoice(None, given, "given, not in the register")
+
+
+def _from_register(register: Register, code: str | None, label: str | None, on: dt.date | None) -> BodyChoice | None:
+    for value in (code, label):
+        if value:
+            body, _ = register.resolve(value, on)
+            if body is not None:
+                return BodyChoice(body.body_id, body.name, f"register: '{value}'")
+    return None
+
+
+def describe_choice(choice: BodyChoice) -> str:
+    return f"{choice.body_name} ({choice.body_id})" if choice.body_id else choice.body_name
 
 
 def _map_entry(code: str | None, label: str | None, choice: BodyChoice | None) -> dict[str, Any]:

@@ -35,6 +35,7 @@ class ColumnProfile:
     money: int = 0
     dates: int = 0
     decimals: int = 0  # values written like money: a decimal point, £ or thousands separator
+    pennies: int = 0  # values exact to the penny (coordinates and ratios are not)
     integers: int = 0
     codes: int = 0
     names: int = 0
@@ -52,10 +53,13 @@ def profile_column(values: list[str]) -> ColumnProfile:
         if not v:
             continue
         p.values += 1
-        if parse_pence(v) is not None:
+        pence = parse_pence(v)
+        if pence is not None:
             p.money += 1
             if any(ch in v for ch in ".£,"):
                 p.decimals += 1
+            if _exact_to_the_penny(v, pence):
+                p.pennies += 1
             if v.lstrip("-").isdigit():
                 p.integers += 1
         if parse_date(v) is not None or parse_date(v, order="mdy") is not None:
@@ -72,6 +76,20 @@ def profile_column(values: list[str]) -> ColumnProfile:
     return p
 
 
+def _exact_to_the_penny(text: str, pence: int) -> bool:
+    """True for '1,234.50' or Excel's '558.82000000000005'; false for a coordinate such as '53.4189961458'."""
+    number = re.search(r"\d[\d,]*(?:\.\d*)?(?:[eE][+-]?\d+)?", text)
+    if number is None:
+        return False
+    try:
+        return abs(abs(float(number.group(0).replace(",", ""))) * 100 - abs(pence)) < 1e-4
+    except ValueError:
+        return False
+
+
+PIVOT_HEADERS = {"row labels", "grand total", "column labels"}
+
+
 @dataclass
 class TableLayout:
     """The decisions about one table (a CSV file or one sheet)."""
@@ -86,6 +104,21 @@ class TableLayout:
     @property
     def width(self) -> int:
         return len(self.headers)
+
+    @property
+    def is_pivot(self) -> bool:
+        """A spreadsheet pivot table: a summary of payments, not payments."""
+        return any(header_key(c) in PIVOT_HEADERS for c in self.header_cells)
+
+    def payment_table_problem(self) -> str | None:
+        """Why this is not a table of payments, or None when it is one."""
+        if self.is_pivot:
+            return "it is a pivot table (a summary of payments, with 'Row Labels' or 'Grand Total'), not payments"
+        if "amount" not in self.roles:
+            return "it has no column of amounts"
+        if "supplier" not in self.roles and "payment_date" not in self.roles:
+            return "it has a column of amounts but neither a supplier nor a date column"
+        return None
 
     def header_of(self, role: str) -> str | None:
         index = self.roles.get(role)
@@ -238,10 +271,14 @@ def _check_amount(roles: dict[str, int], profiles: list[ColumnProfile], headers:
         else:
             return
     used = set(roles.values())
+    # Without a header to say so, a column is the amount only if it looks like money: at least nine in ten
+    # values exact to the penny, and most written with a decimal point, £ or thousands separators (which
+    # leaves out ids, codes, years, counts and coordinates).
     candidates = [
         (p.share(p.decimals), p.share(p.money), i)
         for i, p in enumerate(profiles)
-        if i not in used and p.values and p.share(p.money) >= 0.9 and p.share(p.dates) < 0.5
+        if i not in used and p.values and p.share(p.money) >= 0.9 and p.share(p.pennies) >= 0.9
+        and p.share(p.decimals) >= 0.5 and p.share(p.dates) < 0.5
     ]
     if candidates:
         _, _, best = max(candidates)

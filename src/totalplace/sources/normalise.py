@@ -80,12 +80,7 @@ def normalise_sql(spec: TableSpec) -> str:
     if date_index is not None:
         date_text = _trimmed(date_index)
         payment_date = f"tp_date(date_text, {'true' if layout.date_order == 'mdy' else 'false'})"
-        precision = (
-            "CASE WHEN payment_date IS NULL THEN NULL "
-            "WHEN length(date_text) >= 8 AND regexp_matches(date_text, '^[0-9]') THEN "
-            "(CASE WHEN regexp_full_match(date_text, '[0-9]{6}') THEN 'month' ELSE 'day' END) "
-            "ELSE tp_date_precision(date_text) END"
-        )
+        precision = "CASE WHEN payment_date IS NOT NULL THEN tp_date_precision(date_text) END"
     elif spec.period is not None:
         date_text = "NULL::VARCHAR"
         payment_date = f"DATE {sql_string(spec.period.isoformat())}"
@@ -100,7 +95,8 @@ def normalise_sql(spec: TableSpec) -> str:
     total_row = f"regexp_full_match(coalesce({first_filled}, ''), {sql_string(TOTAL_LABEL)})"
     date_header = layout.headers[date_index] if date_index is not None else ""
     filled = " + ".join(f"({_cell(i)} IS NOT NULL)::INTEGER" for i in range(width))
-    missing_date = "payment_date IS NULL" if (date_index is not None or spec.period is not None) else "true"
+    # a total row has no date of its own (a table dated from its file name has none at all)
+    missing_date = "payment_date IS NULL" if date_index is not None else "true"
     fused_in_date = f"CASE WHEN regexp_full_match(coalesce(date_text, ''), {sql_string(FUSED_DATE_AMOUNT)}) THEN date_text END"
     if spec.ragged:
         short = f"{_cell(width - 1)} IS NULL"

@@ -47,6 +47,7 @@ class FileFacts:
 
     format: str
     parts: list[Part]
+    name: str = ""  # the file as people know it (archive.zip/inner.csv for a file inside an archive)
     encoding: str | None = None
     delimiter: str | None = None
     line_endings: str | None = None
@@ -120,12 +121,14 @@ def _part_from_layout(sheet: str | None, layout: TableLayout, row_base: int, hea
     )
 
 
-def _no_amount_message(name: str, layout: TableLayout) -> str:
+def _not_payments_message(name: str, layout: TableLayout, problem: str) -> str:
     columns = ", ".join(f"'{h}'" for h in layout.headers) or "none"
+    notes = "".join(f" Note: {n}." for n in layout.notes if "not used" in n)
     return (
-        f"{name}: no column of amounts found. totalplace looks for headers such as 'Amount', 'Net Amount', "
-        f"'Amount Paid', 'Value' and for a column whose values are money; the columns are: {columns}. "
-        "If the amount column has another name, add it to an override file ([layout] columns = { amount = \"...\" })."
+        f"{name}: this does not look like a table of payments: {problem}.{notes} The columns are: {columns}. "
+        "totalplace looks for an amount (headers such as 'Amount', 'Net Amount', 'Amount Paid', 'Value', or a "
+        "column of money) with a supplier or a payment date. If the file is payments under other names, say "
+        "which column is which in an override file ([layout] columns = { amount = \"...\" }, see docs/overrides.md)."
     )
 
 
@@ -150,17 +153,16 @@ def read_text_table(ctx: SpendContext, path: Path, name: str, source_id: str, st
     sniffed: TextLayout = sniff_text(path)
     records = sniffed.records
     layout, override = _layout_for(ctx, records, override, count_blank=False)
-    if "amount" not in layout.roles:
-        raise IngestError(_no_amount_message(name, layout))
+    problem = layout.payment_table_problem()
+    if problem:
+        raise IngestError(_not_payments_message(name, layout, problem))
     require_body(name, layout, override, body_given)
     head = head_rows(records, layout.header_index, 1, count_blank=False)
     header_row = head[-1].row if head else None
     part = _part_from_layout(None, layout, row_base=len(head) + 1, header_row=header_row)
     period = _period(name, layout, override, part)
     skip = (layout.header_index + 1) if layout.header_index is not None else 0
-    data_records = [r for r in records[skip:] if any(c.strip() for c in r)]
-    ragged = any(len(r) != layout.width for r in data_records)
-    facts = FileFacts("csv", [part], sniffed.encoding_label, sniffed.delimiter,
+    facts = FileFacts("csv", [part], name, sniffed.encoding_label, sniffed.delimiter,
                       {"\n": "LF", "\r\n": "CRLF", "\r": "CR", "mixed": "mixed"}[sniffed.newline], override)
     scanner = PartWriter(ctx.engine, source_id, staged)
     part.file = "part-0.parquet"
@@ -170,9 +172,12 @@ def read_text_table(ctx: SpendContext, path: Path, name: str, source_id: str, st
         ctx.progress(f"{name}: re-encoding to UTF-8")
         scan_path, encoding, newline = _copy_for_engine(path, sniffed, facts, workdir), "utf-8", "\n"
     width = layout.width
+    ragged = False  # begin strict: its log of the lines it could not split finds unclosed quotes and odd rows
     for attempt in range(6):
         ctx.engine.clear_csv_rejects()
-        scan = CsvScan(scan_path, width, sniffed.delimiter, newline=newline, encoding=encoding, ragged=ragged, skip=skip)
+        long_lines = 4 * sniffed.longest_line if sniffed.longest_line > (1 << 19) else None
+        scan = CsvScan(scan_path, width, sniffed.delimiter, newline=newline, encoding=encoding, ragged=ragged, skip=skip,
+                       max_line_size=long_lines)
         spec = TableSpec(f"SELECT * FROM {scan.sql(reject_log=True)}", layout, source_id, None, part.row_base,
                          period=period, ragged=ragged)
         try:
@@ -191,12 +196,13 @@ def read_text_table(ctx: SpendContext, path: Path, name: str, source_id: str, st
             ctx.progress(f"{name}: re-encoding to UTF-8")
             scan_path, encoding, newline = _copy_for_engine(path, sniffed, facts, workdir), "utf-8", "\n"
             continue
+        _refuse_unclosed_quotes(name, rejects)
         needed = max(_field_count(r["csv_line"], sniffed.delimiter) for r in rejects)
         if ragged and needed <= width:
             first = rejects[0]
             raise IngestError(
-                f"{name}: line {first['line']} cannot be split into fields ({first['error_type'].lower()}): "
-                f"{str(first['csv_line'])[:120]!r}. Check for an unclosed quote on or before that line."
+                f"{name}: line {first['line']} cannot be split into fields ({str(first['error_type']).lower()}): "
+                f"{str(first['csv_line'])[:120]!r}. Check the quotes on that line."
             )
         if needed > width:
             width = needed
@@ -208,8 +214,21 @@ def read_text_table(ctx: SpendContext, path: Path, name: str, source_id: str, st
     if ragged:
         part.notes.append("rows have differing numbers of fields; short rows are padded")
     scanner.write_head(part, 0, head)
-    scanner.summarise(part)
+    scanner.summarise(part, layout)
     return facts
+
+
+def _refuse_unclosed_quotes(name: str, rejects: list[dict]) -> None:
+    """A quote opened and never closed swallows every line after it into one cell: refuse the file, naming the line."""
+    for r in rejects:
+        kind, line = str(r["error_type"]).upper(), str(r["csv_line"] or "")
+        if "QUOTE" in kind or ("UNQUOTED" in kind and "\n" in line):
+            first_line = line.splitlines()[0] if line else ""
+            raise IngestError(
+                f"{name}: line {r['line']} opens a quoted value that is not closed ({first_line[:100]!r}), so every "
+                "line after it would run into one cell and be lost. Close or remove that quote, then ingest the file "
+                "again."
+            )
 
 
 def _copy_for_engine(path: Path, sniffed: TextLayout, facts: "FileFacts", workdir: Path) -> Path:
@@ -219,7 +238,7 @@ def _copy_for_engine(path: Path, sniffed: TextLayout, facts: "FileFacts", workdi
         normalised_copy(path, sniffed, target)
     except UnicodeDecodeError as exc:
         if sniffed.encoding != "utf-8":
-            raise IngestError(f"{path.name}: the bytes are not {sniffed.encoding} text ({exc}).") from exc
+            raise IngestError(f"{facts.name}: the bytes are not {sniffed.encoding} text ({exc}).") from exc
         sniffed.encoding = "cp1252"
         facts.encoding = f"cp1252 (the first {exc.start:,} bytes are also valid UTF-8)"
         normalised_copy(path, sniffed, target)
@@ -242,31 +261,35 @@ def _first_line(message: str) -> str:
 def read_workbook(ctx: SpendContext, path: Path, name: str, kind: FileKind, source_id: str, staged: Path,
                   override: Override | None, body_given: bool) -> FileFacts:
     """Every sheet of a workbook as its own table; sheets with no payments are skipped whole, with a reason."""
-    sheets: list[SheetRows] = read_sheets(path)
-    facts = FileFacts(kind.value, [], override=override)
+    sheets: list[SheetRows] = read_sheets(path, name)
+    facts = FileFacts(kind.value, [], name, override=override)
     scanner = PartWriter(ctx.engine, source_id, staged)
-    any_table = False
-    for index, sheet in enumerate(sheets):
+    plans: list[tuple[SheetRows, TableLayout | None, Override | None, str | None]] = []
+    for sheet in sheets:  # decide every sheet first: whose spending it is may be said on another sheet
+        if override and override.layout.sheets is not None and sheet.name not in override.layout.sheets:
+            plans.append((sheet, None, override, "sheet not read"))
+            continue
+        layout, sheet_override = _layout_for(ctx, sheet.rows, override, count_blank=True)
+        problem = layout.payment_table_problem() if sheet.rows else "it is empty"
+        plans.append((sheet, layout, sheet_override, problem))
+    tables = [(layout, o) for _, layout, o, problem in plans if layout is not None and problem is None]
+    if not tables:
+        described = "; ".join(f"'{sheet.name}': {problem}" for sheet, _, _, problem in plans) or "no sheets"
+        raise IngestError(f"{name}: no sheet holds a table of payments ({described}).")
+    if not any(body_given or "body" in t.roles or "body_name" in t.roles or (o and o.layout.body) for t, o in tables):
+        require_body(name, tables[0][0], tables[0][1], body_given)
+    for index, (sheet, layout, sheet_override, problem) in enumerate(plans):
         ctx.progress(f"{name}: sheet '{sheet.name}'")
         records = sheet.rows
-        if override and override.layout.sheets is not None and sheet.name not in override.layout.sheets:
-            part = Part(sheet=sheet.name)
-            skipped = [HeadRow(sheet.first_row + i, "sheet not read", "the override file names other sheets", r)
-                       for i, r in enumerate(records)]
-            scanner.write_head(part, index, skipped)
+        if problem is not None or layout is None:
+            reason = "sheet not read" if problem == "sheet not read" else "sheet has no payment table"
+            detail = "the override file names other sheets" if reason == "sheet not read" else problem
+            part = Part(sheet=sheet.name, notes=[f"sheet '{sheet.name}' skipped: {detail}"])
+            scanner.write_head(part, index, [HeadRow(sheet.first_row + i, reason, detail, r) for i, r in enumerate(records)])
             facts.parts.append(part)
             continue
-        layout, sheet_override = _layout_for(ctx, records, override, count_blank=True)
         if sheet_override is not None:
             facts.override = sheet_override
-        if "amount" not in layout.roles or not records:
-            part = Part(sheet=sheet.name, notes=[f"sheet '{sheet.name}' has no table of payments (no amount column)"])
-            skipped = [HeadRow(sheet.first_row + i, "sheet has no payment table", None, r) for i, r in enumerate(records)]
-            scanner.write_head(part, index, skipped)
-            facts.parts.append(part)
-            continue
-        require_body(name, layout, sheet_override, body_given)
-        any_table = True
         start = (layout.header_index + 1) if layout.header_index is not None else 0
         head = head_rows(records, layout.header_index, sheet.first_row, count_blank=True)
         part = _part_from_layout(sheet.name, layout, row_base=sheet.first_row + start,
@@ -283,13 +306,6 @@ def read_workbook(ctx: SpendContext, path: Path, name: str, kind: FileKind, sour
         finally:
             ctx.engine.unregister("sheet_rows")
         scanner.write_head(part, index, head)
-        scanner.summarise(part)
+        scanner.summarise(part, layout)
         facts.parts.append(part)
-    if not any_table:
-        described = "; ".join(f"'{s.name}'" for s in sheets) or "none"
-        raise IngestError(
-            f"{name}: no sheet holds a table of payments (no column of amounts found). Sheets: {described}."
-        )
     return facts
-
-

@@ -104,6 +104,13 @@ class Store:
         _fsync_dir(self.ledger_dir)
         write_json_atomic(self.sources_dir / f"{source_id}.json", manifest, self.tmp_dir)
 
+    def remove(self, source_id: str) -> None:
+        """Take a file out of the ledger: its manifest goes first (readers stop seeing it at once), then its rows."""
+        manifest = self.sources_dir / f"{source_id}.json"
+        manifest.unlink()
+        _fsync_dir(self.sources_dir)
+        shutil.rmtree(self.ledger_dir / source_id, ignore_errors=True)
+
     def manifest(self, source_id: str) -> dict[str, Any] | None:
         path = self.sources_dir / f"{source_id}.json"
         if not path.exists():
