@@ -27,6 +27,7 @@ def sql_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+DEFAULT_MEMORY_LIMIT = "1GB"
 _NEWLINE_NAMES = {"\n": "\\n", "\r\n": "\\r\\n", "\r": "\\r"}
 
 
@@ -78,9 +79,9 @@ class Engine:
         if temp_dir is not None:
             temp_dir.mkdir(parents=True, exist_ok=True)
             self._con.execute(f"SET temp_directory = {sql_string(str(temp_dir))}")
-        limit = memory_limit or os.environ.get("TOTALPLACE_MEMORY_LIMIT")
-        if limit:
-            self._con.execute(f"SET memory_limit = {sql_string(limit)}")
+        # bounded memory whatever the file's size: past the limit the engine spills to temp_dir
+        limit = memory_limit or os.environ.get("TOTALPLACE_MEMORY_LIMIT") or DEFAULT_MEMORY_LIMIT
+        self._con.execute(f"SET memory_limit = {sql_string(limit)}")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
         for block in (money.SQL_MACROS, dates.SQL_MACROS):

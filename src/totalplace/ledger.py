@@ -87,7 +87,7 @@ def list_rejects(
         workspace.store.open_views(engine)
         return engine.records(
             f"""SELECT file, source_id, sheet, "row", status, reason, detail, amount_pence, raw
-                FROM outcomes WHERE {' AND '.join(where)} ORDER BY file, sheet NULLS FIRST, "row" {limit_sql}""",
+                FROM outcomes WHERE {' AND '.join(where)} ORDER BY file, source_id, sheet NULLS FIRST, "row" {limit_sql}""",
             params,
         )
 
@@ -100,7 +100,7 @@ def export_ledger(workspace: Workspace, path: str | Path) -> int:
         raise LedgerError(f"{path.name}: export to .csv, .parquet or .xlsx (the extension says which).")
     path = path.resolve()
     path.parent.mkdir(parents=True, exist_ok=True)
-    order = 'ORDER BY file, sheet NULLS FIRST, "row"'
+    order = 'ORDER BY file, source_id, sheet NULLS FIRST, "row"'
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
         count = int(engine.one("SELECT count(*) FROM ledger")[0])

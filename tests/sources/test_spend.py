@@ -471,3 +471,10 @@ def test_an_amount_column_of_decimal_commas_is_explained(ws, tmp_path):
     result = ingest_one(ws, path)
     assert result.status == "failed"
     assert "'Amount' is named like an amount but its values are not money" in result.error
+
+
+def test_a_mistyped_body_gets_a_suggestion(ws, tmp_path):
+    path = tmp_path / "typo.csv"
+    path.write_text("Supplier,Date,Amount\nA,01/02/2024,5\n")
+    result = ingest_one(ws, path, body="Northtwon Borough Council")
+    assert any("did you mean Northtown Borough Council (NTN)?" in w for w in result.warnings)

@@ -105,6 +105,14 @@ class Register:
             found |= self._names.get(name_key(text_for_name), set())
         return [self.bodies[i] for i in sorted(found)]
 
+    def nearest(self, value: str, limit: int = 3) -> list[Body]:
+        """Bodies whose names are close to `value` (for 'did you mean …?')."""
+        from rapidfuzz import fuzz, process
+
+        found = process.extract(name_key(value), list(self._names), scorer=fuzz.ratio, limit=limit * 3, score_cutoff=85)
+        ids = list(dict.fromkeys(i for key, _, _ in found for i in sorted(self._names[key])))
+        return [self.bodies[i] for i in ids[:limit]]
+
     def resolve(self, value: str, on: dt.date | None = None) -> tuple[Body | None, list[Body]]:
         """The one body `value` means (preferring one in existence on `on`), and all candidates."""
         found = self.candidates(value)

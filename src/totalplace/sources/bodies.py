@@ -98,7 +98,9 @@ def _given_choice(register: Register, given: str, on: dt.date | None, warnings: 
         warnings.append(f"--body '{given}' could mean {', '.join(describe_body(b) for b in candidates)}; "
                         "recorded as given. Use a code to choose one.")
     else:
-        warnings.append(f"--body '{given}' is not in the register{_no_register_hint(register)}: recorded as given")
+        near = register.nearest(given)
+        guess = f" (did you mean {' or '.join(describe_body(b) for b in near)}?)" if near else ""
+        warnings.append(f"--body '{given}' is not in the register{_no_register_hint(register)}{guess}: recorded as given")
     return BodyChoice(None, given, "given, not in the register")
 
 
