@@ -9,8 +9,9 @@ once so that all three find it in the page cache:
           every column in a columnar store (the floor for any ingest that keeps the whole file)
   ingest  totalplace.ingest into a fresh workspace: sniff, layout, normalise every row, write the ledger,
           account for every row
-  pandas  a straightforward pandas pipeline doing the same normalisation (strip, amounts to pence, dates,
-          total and blank rows, outcome per row) and writing Parquet
+  pandas  a straightforward pandas pipeline doing the same normalisation (strip every cell, amounts to pence
+          by the same shapes, dates, blank and total rows, an outcome, reason and detail per row, redacted
+          payees by the same patterns, the other columns as JSON) and writing Parquet
 
 Prints a markdown table and writes it into docs/benchmarks.md. Usage:
     python benchmarks/ingest.py [--rows 1000000 5000000] [--layouts lga_csv preamble_cp1252 bvacop_csv]
@@ -38,11 +39,17 @@ DOC = REPO / "docs" / "benchmarks.md"
 # How the bare scan and the pandas pipeline read each layout: what an expert who knew the file would write.
 LAYOUT_SPECS = {
     "lga_csv": dict(skip=0, encoding="utf-8", duck_encoding="utf-8", amount="Amount", date="PaymentDate",
-                    date_format="%Y-%m-%d", money_in_text=False),
+                    date_format="%Y-%m-%d", money_in_text=False, supplier="BeneficiaryName",
+                    roles=["OrganisationLabel", "OrganisationURI", "OrganisationalUnit", "BeneficiaryName",
+                           "BeneficiaryOtherID", "TransactionNumber", "Purpose", "ProclassLabel", "ProclassCode",
+                           "VATRegistrationNumber"]),
     "preamble_cp1252": dict(skip=5, encoding="cp1252", duck_encoding="latin-1", amount="Net Amount(£)",
-                            date="Payment Date", date_format="%d/%m/%Y", money_in_text=True),
+                            date="Payment Date", date_format="%d/%m/%Y", money_in_text=True, supplier="Supplier Name",
+                            roles=["Department", "Supplier Name", "Expense Type", "Description"]),
     "bvacop_csv": dict(skip=0, encoding="utf-8-sig", duck_encoding="utf-8", amount="Amount", date="Date",
-                       date_format="%d/%m/%Y", money_in_text=True),
+                       date_format="%d/%m/%Y", money_in_text=True, supplier="Supplier Name",
+                       roles=["Body", "Body name", "Transaction number", "Supplier Name", "Supplier ID",
+                              "VAT Registration Number", "Expense Area", "Expense Type", "Expense Code"]),
 }
 
 BARE = r"""
@@ -87,25 +94,40 @@ PANDAS = r"""
 import json, sys, time
 import numpy as np
 import pandas as pd
+from totalplace.sources.normalise import TOTAL_LABEL, redaction_pattern
 path, spec, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 start = time.perf_counter()
 df = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=spec["skip"], encoding=spec["encoding"])
 for column in df.columns:
-    df[column] = df[column].str.strip()
-text = df[spec["amount"]].str.replace("£", "", regex=False).str.replace(",", "", regex=False)
-negative = text.str.startswith("-") | text.str.startswith("(")
-number = pd.to_numeric(text.str.strip("()-"), errors="coerce")
+    df[column] = df[column].str.strip(" \t\r\n\u00a0")
+amount, dates, supplier = df[spec["amount"]], df[spec["date"]], df[spec["supplier"]]
+number_shape = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?"
+valid = amount.str.fullmatch(rf"-?£?{number_shape}|\(£?{number_shape}\)")
+negative = amount.str.startswith("-") | amount.str.startswith("(")
+number = pd.to_numeric(amount.str.replace(r"[£,()\-]", "", regex=True).where(valid), errors="coerce")
 pence = (number * 100).round()
 pence = pence.where(~negative, -pence).astype("Int64")
-date = pd.to_datetime(df[spec["date"]], format=spec["date_format"], errors="coerce")
+date = pd.to_datetime(dates, format=spec["date_format"], errors="coerce")
 blank = (df == "").all(axis=1)
-total = df.iloc[:, 0].str.fullmatch(r"(?i)(grand\s+)?totals?")
-status = np.select([blank, total, pence.isna(), date.isna()], ["skipped", "skipped", "rejected", "rejected"], "loaded")
-df = df.replace("", None)
-df["amount_pence"], df["payment_date"], df["status"] = pence, date, status
-df.to_parquet(out, index=False)
+total = df.iloc[:, 0].str.fullmatch(TOTAL_LABEL)
+reason = np.select(
+    [blank, amount.eq(""), pence.isna(), total & date.isna(), dates.eq(""), date.isna()],
+    ["blank row", "amount missing", "amount not a number", "total row", "payment date missing", "payment date not understood"],
+    None,
+)
+status = np.where(pd.isna(reason), "loaded", np.where(np.isin(reason, ["blank row", "total row"]), "skipped", "rejected"))
+detail = pd.Series(None, index=df.index, dtype=object)
+bad_amount = reason == "amount not a number"
+detail[bad_amount] = "'" + amount[bad_amount] + "' in column '" + spec["amount"] + "' is not an amount"
+redacted = supplier.str.fullmatch(redaction_pattern())
+others = [c for c in df.columns if c not in spec["roles"]]
+extra = df[others].replace("", None).to_json(orient="records", lines=True).splitlines() if others else None
+out_df = df[spec["roles"]].replace("", None)
+out_df["amount_pence"], out_df["payment_date"], out_df["status"] = pence, date, status
+out_df["reason"], out_df["detail"], out_df["supplier_redacted"], out_df["extra"] = reason, detail, redacted, extra
+out_df.to_parquet(out, index=False)
 seconds = time.perf_counter() - start
-loaded = df[df["status"] == "loaded"]
+loaded = out_df[out_df["status"] == "loaded"]
 print(json.dumps({"seconds": seconds, "rows": int(len(loaded)), "pence": int(loaded["amount_pence"].sum())}))
 """
 

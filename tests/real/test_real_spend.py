@@ -21,6 +21,7 @@ import pytest
 
 import totalplace as tp
 from totalplace.money import parse_pence
+from totalplace.sources.headers import clean_header
 
 pytestmark = pytest.mark.real
 
@@ -246,16 +247,36 @@ def test_every_row_number_points_at_its_row_in_the_file(real_ledger, real, rel):
     records = _csv_records(real / rel, encoding)
     name = Path(rel).name
     manifest = [m for m in tp.list_sources(ws) if m["file"] == name][0]
-    header = [c.strip() for c in records[manifest["parts"][0]["header_row"] - 1]]
-    amount_at = header.index(manifest["columns"]["amount"]) if manifest["columns"]["amount"] in header else None
+    header = [clean_header(c) for c in records[manifest["parts"][0]["header_row"] - 1]]
+    amount_at = header.index(manifest["columns"]["amount"])
+    supplier_at = header.index(manifest["columns"]["supplier"])
     rows = outcomes(ws, """SELECT "row", amount_pence, supplier FROM ledger WHERE file = ? ORDER BY hash("row") LIMIT 40""", [name])
-    assert rows
+    assert len(rows) == min(40, manifest["rows_loaded"])
     for r in rows:
         record = records[r["row"] - 1]
-        if r["supplier"] is not None:
-            assert r["supplier"] in [c.strip() for c in record]
-        if amount_at is not None:
-            assert parse_pence(record[amount_at]) == r["amount_pence"]
+        assert (record[supplier_at].strip() or None) == r["supplier"]
+        assert parse_pence(record[amount_at]) == r["amount_pence"]
+
+
+@pytest.mark.parametrize("rel", ["spend_police_fire/lancashire_pcc_spend_2024-25.xlsx",
+                                 "spend_police_fire/lancashire_fire_spend_2025-26_q3.xlsx"])
+def test_every_row_number_points_at_its_row_in_the_workbook(real_ledger, real, rel):
+    """Provenance in workbooks: sheet and row name the cell an entry came from (read here with openpyxl)."""
+    from openpyxl import load_workbook
+
+    ws, _ = real_ledger
+    name = Path(rel).name
+    manifest = [m for m in tp.list_sources(ws) if m["file"] == name][0]
+    book = load_workbook(real / rel, read_only=True, data_only=True)
+    rows = outcomes(ws, """SELECT sheet, "row", amount_pence, supplier FROM ledger WHERE file = ? ORDER BY hash("row") LIMIT 30""", [name])
+    assert len(rows) == 30
+    for r in rows:
+        part = [p for p in manifest["parts"] if p["sheet"] == r["sheet"]][0]
+        header = [c.value for c in next(book[r["sheet"]].iter_rows(min_row=part["header_row"], max_row=part["header_row"]))]
+        cells = [c.value for c in next(book[r["sheet"]].iter_rows(min_row=r["row"], max_row=r["row"]))]
+        by_header = dict(zip([clean_header(str(h)) if h is not None else None for h in header], cells))
+        assert round(by_header[part["columns"]["amount"]] * 100) == r["amount_pence"]
+        assert str(by_header[part["columns"]["supplier"]]).strip() == r["supplier"]
 
 
 def test_killing_a_real_ingest_leaves_the_store_as_it_was(tmp_path, real):
