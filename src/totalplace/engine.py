@@ -132,13 +132,6 @@ class Engine:
     def copy_csv(self, select_sql: str, path: Path) -> None:
         self._con.execute(f"COPY ({select_sql}) TO {sql_string(str(path))} (FORMAT csv, HEADER true)")
 
-    def csv_reject_count(self) -> int:
-        """How many lines the last scans with a reject log could not tokenise (0 when there is no log)."""
-        try:
-            return int(self.one("SELECT count(*) FROM reject_errors")[0])
-        except duckdb.CatalogException:
-            return 0
-
     def csv_rejects(self) -> list[dict[str, Any]]:
         try:
             return self.records("SELECT line, error_type, csv_line FROM reject_errors ORDER BY line")

@@ -230,7 +230,7 @@ def _manifest(
     staged: Path, facts: FileFacts, body_given: str | None,
 ) -> dict[str, Any]:
     summary = totals(facts.parts)
-    warnings = list(facts.warnings)
+    warnings: list[str] = []
     on = dt.date.fromisoformat(summary["date_min"]) if summary["date_min"] else None
     pairs = distinct_body_pairs(ctx.engine, [staged / p.file for p in facts.parts if p.file])
     body_map = resolve_bodies(ctx.register, name, pairs, body_given, on, warnings)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
@@ -52,7 +52,6 @@ class FileFacts:
     delimiter: str | None = None
     line_endings: str | None = None
     override: Override | None = None
-    warnings: list[str] = field(default_factory=list)
 
 
 # --- tables ------------------------------------------------------------------------------------------------
@@ -294,6 +293,8 @@ def read_workbook(ctx: SpendContext, path: Path, name: str, kind: FileKind, sour
         head = head_rows(records, layout.header_index, sheet.first_row, count_blank=True)
         part = _part_from_layout(sheet.name, layout, row_base=sheet.first_row + start,
                                  header_row=head[-1].row if head else None)
+        if sheet.hidden:
+            part.notes.append(f"sheet '{sheet.name}' is hidden in the workbook; its payments are read like any other")
         period = _period(name, layout, sheet_override, part)
         width = layout.width
         data = records[start:]

@@ -26,7 +26,7 @@ from typing import Any, Iterator
 
 import pyarrow as pa
 
-from ..engine import Engine, sql_string
+from ..engine import Engine
 
 LEDGER_COLUMNS = (
     "source_id", "file", "sheet", "row", "body_id", "body_name", "payment_date", "date_precision", "amount_pence",
@@ -216,7 +216,3 @@ def _fsync_dir(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
-
-
-def quote_list(values: list[str]) -> str:
-    return "[" + ", ".join(sql_string(v) for v in values) + "]"
