@@ -8,7 +8,9 @@ loaded, rejected, skipped, pence, the declared total and the difference) goes in
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -230,7 +232,7 @@ def _refuse_unclosed_quotes(name: str, rejects: list[dict]) -> None:
             )
 
 
-def _copy_for_engine(path: Path, sniffed: TextLayout, facts: "FileFacts", workdir: Path) -> Path:
+def _copy_for_engine(path: Path, sniffed: TextLayout, facts: FileFacts, workdir: Path) -> Path:
     """A UTF-8, LF-only copy of the file for the engine; a file that is not UTF-8 after all is read as cp1252."""
     target = workdir / "normalised.csv"
     try:
@@ -245,9 +247,7 @@ def _copy_for_engine(path: Path, sniffed: TextLayout, facts: "FileFacts", workdi
 
 
 def _field_count(line: str | None, delimiter: str) -> int:
-    import csv
-    import io
-
+    """How many fields a line the engine could not split holds (read leniently, as Python's csv does)."""
     if not line:
         return 0
     return max((len(r) for r in csv.reader(io.StringIO(line), delimiter=delimiter)), default=0)
