@@ -26,6 +26,7 @@ from .sources.accounting import totals
 from .sources.bodies import describe_bodies, distinct_body_pairs, resolve_bodies
 from .sources.errors import IngestError
 from .sources.spend import FileFacts, SpendContext, read_text_table, read_workbook
+from .reference.places import load_places
 from .reference.register import load_register_files
 from .store.ledger import write_json_atomic
 from .workspace import Workspace
@@ -276,10 +277,12 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
     file's bodies against it again (a file ingested before the register was loaded gets its bodies now)."""
     folder = Path(folder)
     register, counts = load_register_files(folder)
+    places = load_places(folder, counts)
     store = workspace.store
     changed = 0
     with store.writing():
         register.save(store.reference_dir)
+        places.save(store.reference_dir)
         for manifest in store.manifests():
             pairs = [(e["published_code"], e["published_name"]) for e in manifest.get("body_map", [])]
             on = dt.date.fromisoformat(manifest["date_min"]) if manifest.get("date_min") else None
@@ -291,10 +294,11 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
                 manifest["warnings"] = [w for w in manifest.get("warnings", []) if "register" not in w] + warnings
                 write_json_atomic(store.sources_dir / f"{manifest['source_id']}.json", manifest, store.tmp_dir)
                 changed += 1
-    kinds: dict[str, int] = {}
-    for body in register.bodies.values():
-        kinds[body.kind] = kinds.get(body.kind, 0) + 1
-    return {"folder": str(folder.resolve()), "files": counts, "bodies": len(register), "by_kind": kinds,
+    place_kinds: dict[str, int] = {}
+    for place in places.places.values():
+        place_kinds[place.kind] = place_kinds.get(place.kind, 0) + 1
+    return {"folder": str(folder.resolve()), "files": counts, "bodies": len(register), "by_kind": register.by_kind(),
+            "places": len(places), "places_by_kind": dict(sorted(place_kinds.items())),
             "ingested_files_rematched": changed}
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .engine import Engine
+from .reference.places import Places
 from .reference.register import Register
 from .sources.headers import Synonyms, load_synonyms
 from .sources.overrides import Overrides
@@ -43,6 +44,9 @@ class Workspace:
 
     def register(self) -> Register:
         return Register.load(self.store.reference_dir)
+
+    def places(self) -> Places:
+        return Places.load(self.store.reference_dir)
 
     def engine(self) -> Engine:
         return Engine(temp_dir=self.store.tmp_dir / "engine")

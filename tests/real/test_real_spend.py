@@ -72,7 +72,7 @@ FILES: dict[str, dict] = {
         body="Trafford Metropolitan Borough Council (TRF)", encoding="utf-8 (BOM)", read=9671, loaded=9670, rejected=0,
         skipped={"header row": 1}, pence=2627704622, redacted=1944),
     "spend_council_odileeds_cleaned/cabinetoffice_2022-07.csv": dict(
-        body="CABINET OFFICE; CROWN COMMERCIAL SERVICE; GOVERNMENT PROPERTY AGENCY", encoding="utf-8", read=319,
+        body="Cabinet Office (CABINETOFFICE); Crown Commercial Service (CCS); Government Property Agency (GPA)", encoding="utf-8", read=319,
         loaded=318, rejected=0, skipped={"header row": 1}, pence=4377652232),
     "spend_council_odileeds_cleaned/darlington_2022-09.csv": dict(
         given="Darlington", body="Darlington Borough Council (DAL)", encoding="utf-8", read=1488, loaded=1487,
@@ -87,17 +87,17 @@ FILES: dict[str, dict] = {
         body="Manchester City Council (MAN)", encoding="utf-8 (doubly-encoded BOM)", read=3565, loaded=3564,
         rejected=0, skipped={"header row": 1}, pence=9740022710, redacted=171),
     "spend_council_odileeds_cleaned/networkrail_2021-04.csv": dict(
-        given="Network Rail", body="Network Rail", encoding="utf-8", read=1465, loaded=1462, rejected=0,
+        given="Network Rail", body="Network Rail (NETWORKRAIL)", encoding="utf-8", read=1465, loaded=1462, rejected=0,
         skipped={"footer after the data": 1, "header row": 1, "total row": 1}, pence=41047606355,
         declared=41047606355, difference=0),
     "spend_police_fire/lancashire_pcc_spend_2024-25.xlsx": dict(
-        given="Lancashire Police and Crime Commissioner", body="Lancashire Police and Crime Commissioner",
+        given="Lancashire Police and Crime Commissioner", body="Police and Crime Commissioner for Lancashire (E23000003)",
         format="xlsx", read=7867, loaded=7857, rejected=0, skipped={"header row": 10}, pence=11096228483, sheets=10),
     "spend_police_fire/lancashire_fire_spend_2024-25.xlsx": dict(
-        given="Lancashire Fire and Rescue Service", body="Lancashire Fire and Rescue Service", format="xlsx",
+        given="Lancashire Fire and Rescue Service", body="Lancashire Fire and Rescue Authority (E31000023)", format="xlsx",
         read=3377, loaded=3376, rejected=0, skipped={"header row": 1}, pence=2462238891, sheets=1),
     "spend_police_fire/lancashire_fire_spend_2025-26_q3.xlsx": dict(
-        given="Lancashire Fire and Rescue Service", body="Lancashire Fire and Rescue Service", format="xlsx",
+        given="Lancashire Fire and Rescue Service", body="Lancashire Fire and Rescue Authority (E31000023)", format="xlsx",
         read=882, loaded=881, rejected=0, skipped={"header row": 1}, pence=570296085, sheets=1),
     "spend_nhs/nhs_icb_payments_gloucestershire_somerset_compiled.xlsx": dict(
         body="NHS Gloucestershire Integrated Care Board (E54000043); NHS Somerset CCG (E38000150); "
