@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
+from .counterparties import refresh_matches
 from .money import format_pounds
 from .read.excel import WorkbookError
 from .read.sniff import FileKind, UnsupportedFile, detect_kind
@@ -117,6 +118,9 @@ def ingest(
                 results.extend(_ingest_path(ctx, workspace, path, path.name, body, container=None))
         finally:
             engine.close()
+        if any(r.status == "loaded" for r in results):
+            say("matching suppliers to public bodies")
+            refresh_matches(workspace, store, full=False)
     return results
 
 
@@ -294,6 +298,7 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
                 manifest["warnings"] = [w for w in manifest.get("warnings", []) if "register" not in w] + warnings
                 write_json_atomic(store.sources_dir / f"{manifest['source_id']}.json", manifest, store.tmp_dir)
                 changed += 1
+        refresh_matches(workspace, store)
     place_kinds: dict[str, int] = {}
     for place in places.places.values():
         place_kinds[place.kind] = place_kinds.get(place.kind, 0) + 1
@@ -322,4 +327,5 @@ def forget(workspace: Workspace, which: list[str]) -> list[dict[str, Any]]:
             chosen[found[0]["source_id"]] = found[0]
         for source_id in chosen:
             store.remove(source_id)
+        refresh_matches(workspace, store)
     return list(chosen.values())

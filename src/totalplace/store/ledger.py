@@ -32,7 +32,8 @@ LEDGER_COLUMNS = (
     "source_id", "file", "sheet", "row", "body_id", "body_name", "payment_date", "date_precision", "amount_pence",
     "supplier", "supplier_redacted", "supplier_id", "vat_number", "directorate", "service_area", "service_code",
     "expense_category", "expense_type", "expense_code", "transaction_ref", "capital_revenue", "description",
-    "irrecoverable_vat_pence", "extra",
+    "irrecoverable_vat_pence", "extra", "counterparty_type", "payee_body_id", "payee_body_name", "match_confidence",
+    "match_method", "is_transfer", "transfer_kind",
 )
 
 
@@ -148,6 +149,11 @@ class Store:
             {"source_id": [m["source_id"] for m in manifests], "file": [m["file"] for m in manifests]},
             schema=pa.schema([("source_id", pa.string()), ("file", pa.string())]),
         ))
+        matches = self.root / "suppliers" / "matches.parquet"
+        if matches.exists():
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW supplier_decisions AS SELECT * FROM read_parquet('{matches}')")
+        else:
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW supplier_decisions AS {_EMPTY_DECISIONS}")
         parts = [p for m in manifests for p in self.part_paths(m)]
         heads = [p for m in manifests for p in self.part_paths(m, head=True)]
         if not parts:
@@ -161,19 +167,40 @@ class Store:
         engine.execute(
             f"""
             CREATE OR REPLACE TEMP VIEW outcomes AS
-            SELECT p.* EXCLUDE (row_base, file_row_number), p.row_base + p.file_row_number AS "row",
-                   f.file, m.body_id, m.body_name
-            FROM ({union}) p
-            JOIN source_files f ON f.source_id = p.source_id
-            LEFT JOIN body_map m
-              ON m.source_id = p.source_id
-             AND m.code_key = coalesce(p.body_code_published, '')
-             AND m.name_key = coalesce(p.body_name_published, '')
+            SELECT o.*,
+                   {_TRANSFER_KIND} AS transfer_kind,
+                   {_TRANSFER_KIND} IS NOT NULL AS is_transfer
+            FROM (
+              SELECT p.* EXCLUDE (row_base, file_row_number), p.row_base + p.file_row_number AS "row",
+                     f.file, m.body_id, m.body_name,
+                     CASE WHEN p.supplier_redacted THEN 'individual' ELSE d.counterparty_type END AS counterparty_type,
+                     d.body_id AS payee_body_id, d.body_name AS payee_body_name,
+                     d.confidence AS match_confidence, d.method AS match_method
+              FROM ({union}) p
+              JOIN source_files f ON f.source_id = p.source_id
+              LEFT JOIN body_map m
+                ON m.source_id = p.source_id
+               AND m.code_key = coalesce(p.body_code_published, '')
+               AND m.name_key = coalesce(p.body_name_published, '')
+              LEFT JOIN supplier_decisions d ON d.supplier = p.supplier
+            ) o
             """
         )
         engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {_ledger_select('outcomes')}")
         return True
 
+
+# A payment to a public body is a transfer: of a service ("service"), of tax and statutory deductions ("tax"),
+# of pension contributions ("pension"), or a body paying itself ("internal"). Other payments are not.
+_TRANSFER_KIND = """CASE
+    WHEN o.counterparty_type = 'tax_statutory' THEN 'tax'
+    WHEN o.counterparty_type = 'pension_fund' THEN 'pension'
+    WHEN o.counterparty_type IN ('council', 'police', 'fire', 'nhs', 'central_government', 'other_public')
+      THEN CASE WHEN o.payee_body_id IS NOT NULL AND o.payee_body_id = o.body_id THEN 'internal' ELSE 'service' END
+  END"""
+
+_EMPTY_DECISIONS = """SELECT NULL::VARCHAR AS supplier, NULL::VARCHAR AS counterparty_type, NULL::VARCHAR AS body_id,
+  NULL::VARCHAR AS body_name, NULL::DOUBLE AS confidence, NULL::VARCHAR AS method, NULL::VARCHAR AS reason WHERE false"""
 
 _BODY_MAP_SCHEMA = pa.schema(
     [("source_id", pa.string()), ("file", pa.string()), ("code_key", pa.string()), ("name_key", pa.string()),
@@ -190,7 +217,9 @@ SELECT NULL::VARCHAR AS source_id, NULL::VARCHAR AS file, NULL::VARCHAR AS sheet
   NULL::VARCHAR AS expense_type, NULL::VARCHAR AS expense_code, NULL::VARCHAR AS transaction_ref,
   NULL::VARCHAR AS capital_revenue, NULL::VARCHAR AS description, NULL::BIGINT AS irrecoverable_vat_pence,
   NULL::VARCHAR AS extra, NULL::VARCHAR[] AS raw, NULL::VARCHAR AS body_code_published,
-  NULL::VARCHAR AS body_name_published
+  NULL::VARCHAR AS body_name_published, NULL::VARCHAR AS counterparty_type, NULL::VARCHAR AS payee_body_id,
+  NULL::VARCHAR AS payee_body_name, NULL::DOUBLE AS match_confidence, NULL::VARCHAR AS match_method,
+  NULL::VARCHAR AS transfer_kind, NULL::BOOLEAN AS is_transfer
 """
 
 
