@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import demo, ledger, reference
+from . import demo, ledger, places, reference, suppliers
 from .ingest import ingest
 from .forget import forget
 from .init import init
@@ -26,6 +26,8 @@ app.command()(forget)
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(reference.app, name="reference")
 app.add_typer(demo.app, name="demo")
+app.add_typer(suppliers.app, name="suppliers")
+app.add_typer(places.app, name="places")
 
 
 def main() -> None:

@@ -16,6 +16,7 @@ from rich.table import Table
 from ..engine import EngineError
 from ..ingest import USER_ERRORS
 from ..ledger import LedgerError
+from ..places import PlaceError
 from ..money import format_pounds
 from ..reference.register import RegisterError
 from ..store.ledger import StoreBusy
@@ -25,7 +26,7 @@ console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, FileNotFoundError, *USER_ERRORS)
+EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, PlaceError, FileNotFoundError, *USER_ERRORS)
 
 
 def friendly_errors(func: F) -> F:

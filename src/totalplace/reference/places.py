@@ -226,13 +226,19 @@ def load_places(folder: Path, counts: dict[str, int]) -> Places:
     for r in read("ons_LAD19_to_FRA19_EW.csv"):
         add(r["FRA19CD"], r["FRA19NM"], "fire and rescue authority area", "ons_LAD19_to_FRA19_EW.csv")
         links.append((r["LAD19CD"], r["FRA19CD"], "fire_authority"))
+    icb_by_short_code: dict[str, str] = {}
     for r in read("ons_ICB24_names_codes.csv"):
         add(r["ICB24CD"], r["ICB24NM"], "integrated care board area", "ons_ICB24_names_codes.csv")
+        icb_by_short_code[r.get("ICB24CDH", "")] = r["ICB24CD"]
     for r in read("ons_CCG20_to_STP20_England.csv"):
         add(r["CCG20CD"], r["CCG20NM"], "clinical commissioning group area", "ons_CCG20_to_STP20_England.csv",
             end_date="2022-07-01")
-        add(r["STP20CD"], r["STP20NM"], "integrated care board area", "ons_CCG20_to_STP20_England.csv")
-        links.append((r["CCG20CD"], r["STP20CD"], "icb"))
+        # the 2020 partnership became the ICB with the same short code (QOP: Greater Manchester)
+        icb = icb_by_short_code.get(r.get("STP20CDH", ""))
+        if icb is None:
+            icb = r["STP20CD"]
+            add(icb, r["STP20NM"], "integrated care board area", "ons_CCG20_to_STP20_England.csv")
+        links.append((r["CCG20CD"], icb, "icb"))
     for r in read("ons_WD19_LAD19_CTY19_RGN19_CTRY19_UK.csv"):
         add(r["WD19CD"], r["WD19NM"], "ward", "ons_WD19_LAD19_CTY19_RGN19_CTRY19_UK.csv")
         links.append((r["WD19CD"], r["LAD19CD"], "district"))
@@ -257,6 +263,7 @@ def load_places(folder: Path, counts: dict[str, int]) -> Places:
         if successor:
             links.append((code, successor["gss-code"], "successor"))
     links = _inherit_from_predecessors(places, links)
+    links += _health_areas_of_districts(places, links)
     codes: dict[str, str] = {}
     for r in register:  # the codes a council went by before GSS codes: SNAC ('00DA'), E-codes, its register code
         for key in ("snac", "old-ons-la-code", "ecode", "local-authority-code"):
@@ -267,6 +274,23 @@ def load_places(folder: Path, counts: dict[str, int]) -> Places:
             if former.strip():
                 codes[former.strip()] = r["gss-code"]
     return Places(places.values(), links, codes)
+
+
+def _health_areas_of_districts(places: dict[str, Place], links: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """A district's CCG and ICB: those holding most of its LSOAs (a district split between two is rare)."""
+    ccg_of = {c: p for c, p, r in links if r == "ccg"}
+    icb_of = {c: p for c, p, r in links if r == "icb"}
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for child, parent, relation in links:
+        if relation == "district" and places.get(child) and places[child].kind == "lsoa" and child in ccg_of:
+            counts[parent][ccg_of[child]] += 1
+    added = []
+    for district, by_ccg in counts.items():
+        ccg = max(by_ccg.items(), key=lambda kv: kv[1])[0]
+        added.append((district, ccg, "ccg"))
+        if ccg in icb_of:
+            added.append((district, icb_of[ccg], "icb"))
+    return added
 
 
 def _inherit_from_predecessors(places: dict[str, Place], links: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
