@@ -14,8 +14,11 @@ __version__ = "0.1.0"
 from .workspace import Workspace, init_workspace, open_workspace  # noqa: E402
 from .ingest import IngestResult, forget, ingest, load_reference  # noqa: E402
 from .ledger import export_ledger, ledger_summary, list_rejects, list_sources  # noqa: E402
+from .counterparties import export_suppliers, import_suppliers, list_suppliers, match_suppliers  # noqa: E402
+from .places import describe_place, list_places, place_children  # noqa: E402
 
 __all__ = [
     "Workspace", "init_workspace", "open_workspace", "ingest", "IngestResult", "forget", "load_reference", "ledger_summary",
-    "list_sources", "list_rejects", "export_ledger", "__version__",
+    "list_sources", "list_rejects", "export_ledger", "list_suppliers", "export_suppliers", "import_suppliers",
+    "match_suppliers", "describe_place", "place_children", "list_places", "__version__",
 ]

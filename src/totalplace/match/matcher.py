@@ -43,7 +43,7 @@ _NOT_A_BODY = re.compile(r"\b(?:association|society|federation|club|benevolent|m
 _FILLER_WORDS = re.compile(r"\b(?:the|of|for|and)\b")
 _KIND_OF_TYPE = {"council": {"council", "combined_authority", "regional_authority"}, "police": {"police"},
                  "fire": {"fire"}, "nhs": {"nhs_icb", "nhs_ccg", "nhs_trust", "nhs"}}
-_CHARITY = re.compile(r"\b(?:charity|charitable|trust|foundation|association|society|hospice|church|parish church|"
+_CHARITY = re.compile(r"\b(?:charity|charitable|benevolent|trust|foundation|association|society|hospice|church|parish church|"
                       r"mosque|temple|club|scouts|guides|mind|age uk|barnardos|shelter|oxfam|samaritans|ymca|ywca)\b")
 _PERSON = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|rev|sir|lady|lord|master|mx)\b")
 _COMPANY_WORDS = re.compile(r"\b(?:services|solutions|systems|group|holdings|consulting|consultancy|partnership|"
