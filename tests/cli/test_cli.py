@@ -181,3 +181,57 @@ def test_the_demo_will_not_write_into_another_studys_workspace(tmp_path):
 def test_demo_generate_wants_the_layouts_extension(tmp_path):
     wrong = run("demo", "generate", tmp_path / "x.csv", "--layout", "monthly_xlsx", ok=False)
     assert wrong.exit_code == 2 and ".xlsx" in wrong.output
+
+
+def test_suppliers_export_correct_import_and_the_persons_decision_survives(demo, tmp_path):
+    ws, written = demo
+    listed = json.loads(run("suppliers", "-w", ws, "--json").stdout)
+    by_name = {s["supplier"]: s for s in listed}
+    assert by_name["Demoshire County Council"]["body_id"] == "DMC"
+    assert by_name["REDACTED PERSONAL DATA"]["counterparty_type"] == "individual"
+    out = tmp_path / "suppliers.csv"
+    run("suppliers", "export", out, "-w", ws)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == len(listed)
+    for row in rows:  # a person decides two suppliers differently
+        if row["supplier"] == "Demoshire Credit Union":
+            row.update(counterparty_type="charity", note="a credit union is a mutual; we count it with charities")
+        if row["supplier"] == "Demoshire Police":
+            row.update(counterparty_type="police", body_id="")
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run("suppliers", "import", out, "-w", ws)
+    assert "2 decisions recorded" in result.stdout
+    run("suppliers", "match", "-w", ws)  # the matcher runs again; the people's decisions stand
+    after = {s["supplier"]: s for s in json.loads(run("suppliers", "-w", ws, "--json").stdout)}
+    assert (after["Demoshire Credit Union"]["counterparty_type"], after["Demoshire Credit Union"]["method"]) == ("charity", "person")
+    assert after["Demoshire Police"]["counterparty_type"] == "police"
+    unmatched = json.loads(run("suppliers", "-w", ws, "--unmatched", "--json").stdout)
+    assert "Demoshire Police" in {s["supplier"] for s in unmatched}  # public, but no body named
+
+
+def test_suppliers_import_mistakes_name_row_and_column(demo, tmp_path):
+    ws, _ = demo
+    bad = tmp_path / "bad.csv"
+    bad.write_text("supplier,counterparty_type,body_id\nA Ltd,private,\nB Ltd,goverment,\n")
+    result = run("suppliers", "import", bad, "-w", ws, ok=False)
+    assert result.exit_code == 2 and "row 3, column counterparty_type: 'goverment'" in result.output
+    bad.write_text("supplier,counterparty_type,body_id\nA Ltd,council,DMX\n")
+    result = run("suppliers", "import", bad, "-w", ws, ok=False)
+    assert "row 2, column body_id: 'DMX' is not a body in the register" in result.output
+
+
+def test_places_commands(tmp_path):
+    from totalplace.demo.place import write_register
+
+    ws = tmp_path / "ws"
+    run("init", ws)
+    run("reference", "load", write_register(tmp_path / "reference")[0].parent, "-w", ws)
+    shown = json.loads(run("places", "show", "Demoshire", "-w", ws, "--json").stdout)
+    assert shown["kind"] == "county" and {d["name"] for d in shown["districts"]} == {"Northtown", "Southvale"}
+    assert "Northtown" in run("places", "children", "E10999001", "-w", ws).stdout
+    assert len(json.loads(run("places", "list", "--kind", "county", "-w", ws, "--json").stdout)) == 1
+    missing = run("places", "show", "Atlantis", "-w", ws, ok=False)
+    assert missing.exit_code == 2 and "no place is called" in missing.output

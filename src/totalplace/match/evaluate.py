@@ -133,3 +133,24 @@ def _score(s: Scores, register: Register, label: Labelled, decision: Decision) -
 def type_confusion(register: Register, labels: list[Labelled]) -> Counter[tuple[str, str]]:
     matcher = Matcher(register)
     return Counter((label.counterparty_type, matcher.match(label.supplier).counterparty_type) for label in labels)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """python -m totalplace.match.evaluate REFERENCE_DIR LABELS.csv: the scores, as docs/matching.md reports them."""
+    import sys
+
+    from ..reference.register import load_register_files
+
+    args = argv if argv is not None else sys.argv[1:]
+    register, _ = load_register_files(Path(args[0]))
+    labels = read_labels(Path(args[1]))
+    for part, s in evaluate(register, labels).items():
+        print(part, s.summary())
+    print("type confusion (label -> decision):")
+    for (label, decided), n in sorted(type_confusion(register, labels).items()):
+        if label != decided:
+            print(f"  {label} -> {decided}: {n}")
+
+
+if __name__ == "__main__":
+    main()
