@@ -16,9 +16,15 @@ from .ingest import IngestResult, forget, ingest, load_reference  # noqa: E402
 from .ledger import export_ledger, ledger_summary, list_rejects, list_sources  # noqa: E402
 from .counterparties import export_suppliers, import_suppliers, list_suppliers, match_suppliers  # noqa: E402
 from .places import describe_place, list_places, place_children  # noqa: E402
+from .classification import (  # noqa: E402
+    classification_coverage, classify_ledger, export_classification, import_classification, review_labels,
+    spending_by_function, spending_by_theme,
+)
 
 __all__ = [
     "Workspace", "init_workspace", "open_workspace", "ingest", "IngestResult", "forget", "load_reference", "ledger_summary",
     "list_sources", "list_rejects", "export_ledger", "list_suppliers", "export_suppliers", "import_suppliers",
-    "match_suppliers", "describe_place", "place_children", "list_places", "__version__",
+    "match_suppliers", "describe_place", "place_children", "list_places", "classification_coverage", "classify_ledger",
+    "export_classification", "import_classification", "review_labels", "spending_by_function", "spending_by_theme",
+    "__version__",
 ]

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
+from .classification import refresh_classification
 from .counterparties import refresh_matches
 from .money import format_pounds
 from .read.excel import WorkbookError
@@ -121,6 +122,8 @@ def ingest(
         if any(r.status == "loaded" for r in results):
             say("matching suppliers to public bodies")
             refresh_matches(workspace, store, full=False)
+            say("classifying new labels by function and theme")
+            refresh_classification(workspace, store, full=False)
     return results
 
 
@@ -299,6 +302,7 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
                 write_json_atomic(store.sources_dir / f"{manifest['source_id']}.json", manifest, store.tmp_dir)
                 changed += 1
         refresh_matches(workspace, store)
+        refresh_classification(workspace, store)
     place_kinds: dict[str, int] = {}
     for place in places.places.values():
         place_kinds[place.kind] = place_kinds.get(place.kind, 0) + 1
@@ -328,4 +332,5 @@ def forget(workspace: Workspace, which: list[str]) -> list[dict[str, Any]]:
         for source_id in chosen:
             store.remove(source_id)
         refresh_matches(workspace, store)
+        refresh_classification(workspace, store, full=False)
     return list(chosen.values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import demo, ledger, places, reference, suppliers
+from . import classify, demo, ledger, places, reference, suppliers
 from .ingest import ingest
 from .forget import forget
 from .init import init
@@ -28,6 +28,7 @@ app.add_typer(reference.app, name="reference")
 app.add_typer(demo.app, name="demo")
 app.add_typer(suppliers.app, name="suppliers")
 app.add_typer(places.app, name="places")
+app.add_typer(classify.app, name="classify")
 
 
 def main() -> None:

@@ -33,8 +33,18 @@ LEDGER_COLUMNS = (
     "supplier", "supplier_redacted", "supplier_id", "vat_number", "directorate", "service_area", "service_code",
     "expense_category", "expense_type", "expense_code", "transaction_ref", "capital_revenue", "description",
     "irrecoverable_vat_pence", "extra", "counterparty_type", "payee_body_id", "payee_body_name", "match_confidence",
-    "match_method", "is_transfer", "transfer_kind",
+    "match_method", "is_transfer", "transfer_kind", "cofog", "cofog_group", "themes", "classification_method",
+    "confidence", "classification_reason",
 )
+
+# A payment's label, as classification sees it: its service (directorate / service area) and its expense
+# (category / type). The classifier decides each distinct (body, service, expense) once; the ledger view joins
+# the decisions back by these same expressions.
+SERVICE_LABEL_SQL = "concat_ws(' / ', NULLIF(trim({p}directorate), ''), NULLIF(trim({p}service_area), ''))"
+EXPENSE_LABEL_SQL = "concat_ws(' / ', NULLIF(trim({p}expense_category), ''), NULLIF(trim({p}expense_type), ''))"
+PURPOSE_SQL = "coalesce(trim({p}description), '')"
+SUPPLIER_SQL = "coalesce({p}supplier, '')"
+DECISION_COLUMNS = ("cofog", "cofog_group", "themes", "method", "confidence", "reason")
 
 
 class StoreBusy(RuntimeError):
@@ -154,6 +164,11 @@ class Store:
             engine.execute(f"CREATE OR REPLACE TEMP VIEW supplier_decisions AS SELECT * FROM read_parquet('{matches}')")
         else:
             engine.execute(f"CREATE OR REPLACE TEMP VIEW supplier_decisions AS {_EMPTY_DECISIONS}")
+        for view, file, key in (("label_decisions", "labels.parquet", _EMPTY_LABEL_KEY),
+                                ("detail_decisions", "details.parquet", _EMPTY_DETAIL_KEY)):
+            path = self.root / "classify" / file
+            source = f"SELECT * FROM read_parquet('{path}')" if path.exists() else f"SELECT {key}, {_EMPTY_DECISION} WHERE false"
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW {view} AS {source}")
         parts = [p for m in manifests for p in self.part_paths(m)]
         heads = [p for m in manifests for p in self.part_paths(m, head=True)]
         if not parts:
@@ -175,7 +190,8 @@ class Store:
                      f.file, m.body_id, m.body_name,
                      CASE WHEN p.supplier_redacted THEN 'individual' ELSE d.counterparty_type END AS counterparty_type,
                      d.body_id AS payee_body_id, d.body_name AS payee_body_name,
-                     d.confidence AS match_confidence, d.method AS match_method
+                     d.confidence AS match_confidence, d.method AS match_method,
+                     {_classification_columns()}
               FROM ({union}) p
               JOIN source_files f ON f.source_id = p.source_id
               LEFT JOIN body_map m
@@ -183,6 +199,16 @@ class Store:
                AND m.code_key = coalesce(p.body_code_published, '')
                AND m.name_key = coalesce(p.body_name_published, '')
               LEFT JOIN supplier_decisions d ON d.supplier = p.supplier
+              LEFT JOIN label_decisions c
+                ON c.body_id IS NOT DISTINCT FROM m.body_id
+               AND c.service_label = {SERVICE_LABEL_SQL.format(p="p.")}
+               AND c.expense_label = {EXPENSE_LABEL_SQL.format(p="p.")}
+              LEFT JOIN detail_decisions x
+                ON x.body_id IS NOT DISTINCT FROM m.body_id
+               AND x.service_label = {SERVICE_LABEL_SQL.format(p="p.")}
+               AND x.expense_label = {EXPENSE_LABEL_SQL.format(p="p.")}
+               AND x.purpose = {PURPOSE_SQL.format(p="p.")}
+               AND x.supplier = {SUPPLIER_SQL.format(p="p.")}
             ) o
             """
         )
@@ -198,6 +224,17 @@ _TRANSFER_KIND = """CASE
     WHEN o.counterparty_type IN ('council', 'police', 'fire', 'nhs', 'central_government', 'other_public')
       THEN CASE WHEN o.payee_body_id IS NOT NULL AND o.payee_body_id = o.body_id THEN 'internal' ELSE 'service' END
   END"""
+
+def _classification_columns() -> str:
+    """A row's classification: its own (description and supplier) decision where there is one, else its label's."""
+    names = {"method": "classification_method", "reason": "classification_reason"}
+    return ", ".join(f"CASE WHEN x.method IS NOT NULL THEN x.{c} ELSE c.{c} END AS {names.get(c, c)}" for c in DECISION_COLUMNS)
+
+
+_EMPTY_LABEL_KEY = "NULL::VARCHAR AS body_id, NULL::VARCHAR AS service_label, NULL::VARCHAR AS expense_label"
+_EMPTY_DETAIL_KEY = _EMPTY_LABEL_KEY + ", NULL::VARCHAR AS purpose, NULL::VARCHAR AS supplier"
+_EMPTY_DECISION = """NULL::VARCHAR AS cofog, NULL::VARCHAR AS cofog_group, NULL::VARCHAR AS themes, NULL::VARCHAR AS method,
+  NULL::DOUBLE AS confidence, NULL::VARCHAR AS reason"""
 
 _EMPTY_DECISIONS = """SELECT NULL::VARCHAR AS supplier, NULL::VARCHAR AS counterparty_type, NULL::VARCHAR AS body_id,
   NULL::VARCHAR AS body_name, NULL::DOUBLE AS confidence, NULL::VARCHAR AS method, NULL::VARCHAR AS reason WHERE false"""
@@ -219,7 +256,9 @@ SELECT NULL::VARCHAR AS source_id, NULL::VARCHAR AS file, NULL::VARCHAR AS sheet
   NULL::VARCHAR AS extra, NULL::VARCHAR[] AS raw, NULL::VARCHAR AS body_code_published,
   NULL::VARCHAR AS body_name_published, NULL::VARCHAR AS counterparty_type, NULL::VARCHAR AS payee_body_id,
   NULL::VARCHAR AS payee_body_name, NULL::DOUBLE AS match_confidence, NULL::VARCHAR AS match_method,
-  NULL::VARCHAR AS transfer_kind, NULL::BOOLEAN AS is_transfer
+  NULL::VARCHAR AS transfer_kind, NULL::BOOLEAN AS is_transfer, NULL::VARCHAR AS cofog, NULL::VARCHAR AS cofog_group,
+  NULL::VARCHAR AS themes, NULL::VARCHAR AS classification_method, NULL::DOUBLE AS confidence,
+  NULL::VARCHAR AS classification_reason
 """
 
 

@@ -1,0 +1,269 @@
+"""What the money is for: classify the ledger, show coverage and what needs a person, export and import decisions.
+
+The classifier decides each distinct label — (body, service label, expense label) — once, and, where a label
+alone cannot give a function or a group, each distinct (label, description, supplier) of its rows; the ledger
+view joins the decisions back to every row. See docs/classification.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import pickle
+from pathlib import Path
+from typing import Any, Callable
+
+from .classify.classifier import Classifier, Label
+from .classify.decisions import (
+    DETAILS_FILE, EXPORT_COLUMNS, LABELS_FILE, ImportReport, LabelKey, classify_dir, decide_labels, import_decisions,
+    needs_detail, people_decisions, person_decision, read_stored, write_details, write_labels,
+)
+from .classify.classifier import Decision
+from .classify.learned import LearnedModel
+from .classify.reference import cofog_codes
+from .classify.rules import RuleSet
+from .engine import Engine
+from .store.ledger import EXPENSE_LABEL_SQL, PURPOSE_SQL, SERVICE_LABEL_SQL, SUPPLIER_SQL, Store
+from .workspace import Workspace
+
+MODEL_FILE = "model.pickle"
+LOW_CONFIDENCE = 0.6
+_LABEL_SELECT = f"body_id, {SERVICE_LABEL_SQL.format(p='')} AS service_label, {EXPENSE_LABEL_SQL.format(p='')} AS expense_label"
+
+
+def rule_set(workspace: Workspace) -> RuleSet:
+    """The packaged rules after the workspace's own (`classify_rules.csv`, `body_defaults.csv` in its folder)."""
+    return RuleSet.load(workspace.root)
+
+
+def refresh_classification(workspace: Workspace, store: Store | None = None, full: bool = True,
+                           progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Decide the ledger's labels (all again, or with `full` False only new ones) and the details of rows whose
+    label leaves something open; the caller holds the store's write lock. Returns counts by method."""
+    store = store or workspace.store
+    register = workspace.register()
+    rules = rule_set(workspace)
+    people = people_decisions(store)
+    with workspace.engine() as engine:
+        store.open_views(engine)
+        found = engine.rows(f"SELECT DISTINCT {_LABEL_SELECT} FROM ledger ORDER BY ALL")
+    kinds = {b: (register.bodies[b].kind if b in register.bodies else None) for b in {r[0] for r in found}}
+    labels = [Label(b, kinds[b], s, e) for b, s, e in found]
+
+    stored = {LabelKey(r["body_id"], r["service_label"], r["expense_label"]): r for r in read_stored(store, LABELS_FILE)}
+    model_path = classify_dir(store) / MODEL_FILE
+    if full or not stored:
+        decisions, model = decide_labels(rules, labels, people, progress=progress)
+        _save_model(model_path, model)
+    else:
+        new = [label for label in labels if LabelKey(label.body_id, label.service, label.expense) not in stored]
+        new_decisions, _ = decide_labels(rules, new, people, progress=progress, learn=False)
+        classifier = Classifier(rules, _load_model(model_path))
+        classifier.apply_model(new, new_decisions)
+        decided = {LabelKey(label.body_id, label.service, label.expense): d for label, d in zip(new, new_decisions)}
+        decisions = [decided.get(LabelKey(label.body_id, label.service, label.expense))
+                     or _stored_decision(stored[LabelKey(label.body_id, label.service, label.expense)]) for label in labels]
+    write_labels(store, labels, decisions)
+    _refresh_details(workspace, store, rules, kinds, full)
+    counts: dict[str, int] = {}
+    for d in decisions:
+        counts[d.method] = counts.get(d.method, 0) + 1
+    return dict(sorted(counts.items()))
+
+
+def _stored_decision(row: dict[str, Any]) -> Decision:
+    return Decision(row["cofog"], row["cofog_group"], tuple(t for t in (row["themes"] or "").split("; ") if t),
+                    row["method"], row["confidence"] or 0.0, row["reason"] or "")
+
+
+def _refresh_details(workspace: Workspace, store: Store, rules: RuleSet, kinds: dict[str | None, str | None], full: bool) -> None:
+    """Decide each (label, description, supplier) of the rows whose label leaves its function or group open."""
+    open_labels = [r for r in read_stored(store, LABELS_FILE) if needs_detail(_stored_decision(r))]
+    with workspace.engine() as engine:
+        store.open_views(engine)
+        engine.register("open_labels", _table(open_labels, ("body_id", "service_label", "expense_label")))
+        found = engine.rows(f"""
+            SELECT DISTINCT l.body_id, l.service_label, l.expense_label,
+                   {PURPOSE_SQL.format(p='l.')} AS purpose, {SUPPLIER_SQL.format(p='l.')} AS supplier
+            FROM (SELECT *, {SERVICE_LABEL_SQL.format(p='')} AS service_label,
+                         {EXPENSE_LABEL_SQL.format(p='')} AS expense_label FROM ledger) l
+            JOIN open_labels o ON o.body_id IS NOT DISTINCT FROM l.body_id
+             AND o.service_label = l.service_label AND o.expense_label = l.expense_label
+            WHERE {PURPOSE_SQL.format(p='l.')} <> '' OR {SUPPLIER_SQL.format(p='l.')} <> ''""")
+    keys = [Label(b, kinds.get(b), s, e, purpose, supplier) for b, s, e, purpose, supplier in found]
+    stored = {} if full else {(r["body_id"], r["service_label"], r["expense_label"], r["purpose"], r["supplier"]): r
+                              for r in read_stored(store, DETAILS_FILE)}
+    classifier = Classifier(rules)
+    decisions = []
+    for label in keys:
+        kept = stored.get((label.body_id, label.service, label.expense, label.purpose, label.supplier))
+        decisions.append(_stored_decision(kept) if kept else classifier.decide(label))
+    write_details(store, keys, decisions)
+
+
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]):
+    import pyarrow as pa
+    return pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in columns})
+
+
+def _save_model(path: Path, model: LearnedModel | None) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if model is None:
+        path.unlink(missing_ok=True)
+        return
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(pickle.dumps(model))
+    tmp.replace(path)
+
+
+def _load_model(path: Path) -> LearnedModel | None:
+    # the model is written by this workspace's own runs (never from elsewhere), so unpickling it is safe
+    return pickle.loads(path.read_bytes()) if path.exists() else None
+
+
+def classify_ledger(workspace: Workspace, progress: Callable[[int], None] | None = None) -> dict[str, int]:
+    """Classify every label in the ledger again (after changing rules, say); returns counts by method."""
+    with workspace.store.writing() as store:
+        return refresh_classification(workspace, store, full=True, progress=progress)
+
+
+def count_labels(workspace: Workspace) -> int:
+    """How many distinct labels the ledger has (for a progress bar)."""
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        return engine.rows(f"SELECT count(*) FROM (SELECT DISTINCT {_LABEL_SELECT} FROM ledger)")[0][0]
+
+
+def classification_coverage(workspace: Workspace) -> list[dict[str, Any]]:
+    """For each body (and 'all'): rows and pence, and the share of each classified — to a division, to a group —
+    and by which method. Shares of pence are of gross pence (credit notes counted by their size)."""
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        return _coverage(engine)
+
+
+def _coverage(engine: Engine) -> list[dict[str, Any]]:
+    rows = engine.records("""
+        SELECT coalesce(body_name, '(no body)') AS body, body_id,
+               count(*) AS rows, sum(amount_pence)::BIGINT AS pence, sum(abs(amount_pence))::BIGINT AS gross_pence,
+               count(cofog) AS rows_classified,
+               coalesce(sum(abs(amount_pence)) FILTER (WHERE cofog IS NOT NULL), 0)::BIGINT AS gross_pence_classified,
+               coalesce(sum(amount_pence) FILTER (WHERE cofog IS NOT NULL), 0)::BIGINT AS pence_classified,
+               coalesce(sum(abs(amount_pence)) FILTER (WHERE cofog_group IS NOT NULL), 0)::BIGINT AS gross_pence_grouped,
+               coalesce(sum(abs(amount_pence)) FILTER (WHERE classification_method = 'person'), 0)::BIGINT AS by_person,
+               coalesce(sum(abs(amount_pence)) FILTER (WHERE classification_method = 'rule'), 0)::BIGINT AS by_rule,
+               coalesce(sum(abs(amount_pence)) FILTER (WHERE classification_method = 'body'), 0)::BIGINT AS by_body,
+               coalesce(sum(abs(amount_pence)) FILTER (WHERE classification_method = 'learned'), 0)::BIGINT AS by_learned,
+               count(*) FILTER (WHERE classification_method IS NULL) AS rows_not_yet_classified
+        FROM ledger GROUP BY GROUPING SETS ((body_name, body_id), ()) ORDER BY body_name IS NULL AND body_id IS NULL, gross_pence DESC""")
+    for r in rows:
+        if r["body_id"] is None and r["body"] == "(no body)" and r is rows[-1]:
+            r["body"] = "all"
+        gross = r["gross_pence"] or 0
+        r["share_pence_classified"] = round(r["gross_pence_classified"] / gross, 4) if gross else None
+        r["share_pence_grouped"] = round(r["gross_pence_grouped"] / gross, 4) if gross else None
+        r["share_rows_classified"] = round(r["rows_classified"] / r["rows"], 4) if r["rows"] else None
+    return rows
+
+
+def review_labels(workspace: Workspace, limit: int | None = None, threshold: float = LOW_CONFIDENCE) -> list[dict[str, Any]]:
+    """Labels that are unclassified or decided with low confidence, largest (gross pence) first — what a person
+    should look at."""
+    limit_sql = f"LIMIT {int(limit)}" if limit else ""
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        return engine.records(f"""
+            SELECT l.body_id, any_value(l.body_name) AS body_name, l.service_label, l.expense_label,
+                   count(*) AS payments, sum(l.amount_pence)::BIGINT AS pence, sum(abs(l.amount_pence))::BIGINT AS gross_pence,
+                   c.cofog, c.cofog_group, c.themes, c.method, c.confidence, c.reason
+            FROM (SELECT *, {SERVICE_LABEL_SQL.format(p='')} AS service_label,
+                         {EXPENSE_LABEL_SQL.format(p='')} AS expense_label FROM ledger) l
+            LEFT JOIN label_decisions c ON c.body_id IS NOT DISTINCT FROM l.body_id
+             AND c.service_label = l.service_label AND c.expense_label = l.expense_label
+            WHERE c.method IS NULL OR c.cofog IS NULL OR (c.method <> 'person' AND c.confidence < {float(threshold)})
+            GROUP BY l.body_id, l.service_label, l.expense_label, c.cofog, c.cofog_group, c.themes, c.method, c.confidence, c.reason
+            ORDER BY gross_pence DESC, l.body_id, l.service_label, l.expense_label {limit_sql}""")
+
+
+def list_labels(workspace: Workspace) -> list[dict[str, Any]]:
+    """Every label in the ledger with its decision, payments and pence, largest first."""
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        return engine.records(f"""
+            SELECT l.body_id, any_value(l.body_name) AS body_name, l.service_label, l.expense_label,
+                   count(*) AS payments, sum(l.amount_pence)::BIGINT AS pence,
+                   c.cofog, c.cofog_group, c.themes, c.method, c.confidence, c.reason
+            FROM (SELECT *, {SERVICE_LABEL_SQL.format(p='')} AS service_label,
+                         {EXPENSE_LABEL_SQL.format(p='')} AS expense_label FROM ledger) l
+            LEFT JOIN label_decisions c ON c.body_id IS NOT DISTINCT FROM l.body_id
+             AND c.service_label = l.service_label AND c.expense_label = l.expense_label
+            GROUP BY l.body_id, l.service_label, l.expense_label, c.cofog, c.cofog_group, c.themes, c.method, c.confidence, c.reason
+            ORDER BY sum(abs(l.amount_pence)) DESC, l.body_id, l.service_label, l.expense_label""")
+
+
+def spending_by_function(workspace: Workspace, groups: bool = False, body: str | None = None) -> list[dict[str, Any]]:
+    """Pence by body and COFOG division (or group), with each one's share of the body's pence — the view a
+    finance officer checks. Unclassified pence are a line of their own."""
+    level = "coalesce(cofog_group, cofog || ' (group not known)')" if groups else "cofog"
+    where = "WHERE body_id = ? OR body_name = ?" if body else ""
+    params = [body, body] if body else []
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        rows = engine.records(f"""
+            SELECT coalesce(body_name, '(no body)') AS body, body_id, {level} AS cofog,
+                   count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+            FROM ledger {where} GROUP BY ALL
+            ORDER BY body, sum(amount_pence) DESC""", params)
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["body"]] = totals.get(r["body"], 0) + (r["pence"] or 0)
+    names = cofog_codes()
+    for r in rows:
+        code = (r["cofog"] or "").split(" ")[0]
+        r["name"] = names[code].name if code in names else "unclassified"
+        r["share"] = round(r["pence"] / totals[r["body"]], 4) if totals[r["body"]] else None
+    return rows
+
+
+def spending_by_theme(workspace: Workspace, body: str | None = None) -> list[dict[str, Any]]:
+    """Pence by body and theme (a payment with two themes counts in both: themes overlap)."""
+    where = "AND (body_id = ? OR body_name = ?)" if body else ""
+    params = [body, body] if body else []
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        return engine.records(f"""
+            SELECT coalesce(body_name, '(no body)') AS body, body_id, trim(theme) AS theme,
+                   count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+            FROM (SELECT body_name, body_id, amount_pence, unnest(string_split(themes, ';')) AS theme
+                  FROM ledger WHERE themes IS NOT NULL AND themes <> '' {where})
+            GROUP BY ALL ORDER BY body, pence DESC""", params)
+
+
+def export_classification(workspace: Workspace, path: str | Path) -> int:
+    """Write every label's decision to a CSV to correct in a spreadsheet; returns the rows written."""
+    path = Path(path)
+    rows = list_labels(workspace)
+    people = people_decisions(workspace.store)
+    tmp = path.with_name(f".{path.name}.partial")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
+        writer.writeheader()
+        for row in rows:
+            key = LabelKey(row["body_id"], row["service_label"], row["expense_label"])
+            cofog = row["cofog"] or ("none" if row["method"] in ("unclassified", "person") else "")
+            writer.writerow({**row, "cofog": cofog, "note": people.get(key, {}).get("note", "")})
+    tmp.replace(path)
+    return len(rows)
+
+
+def import_classification(workspace: Workspace, path: str | Path) -> ImportReport:
+    """Record people's decisions from a corrected export, then classify everything again."""
+    current = {LabelKey(r["body_id"], r["service_label"], r["expense_label"]): r for r in list_labels(workspace)}
+    with workspace.store.writing() as store:
+        report = import_decisions(store, Path(path), current)
+        refresh_classification(workspace, store, full=True)
+    return report
+
+
+__all__ = ["classify_ledger", "classification_coverage", "review_labels", "list_labels", "spending_by_function",
+           "spending_by_theme", "export_classification", "import_classification", "refresh_classification",
+           "person_decision"]
