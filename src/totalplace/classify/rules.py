@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+
+import regex
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -163,8 +165,8 @@ def read_rules(source: Path | str, name: str = "rules.csv") -> list[Rule]:
         if not pattern:
             raise RuleFileError(f"{name}, row {number}, column pattern: empty.")
         try:
-            re.compile(pattern)
-        except re.error as exc:
+            regex.compile(pattern)
+        except regex.error as exc:
             raise RuleFileError(f"{name}, row {number}, column pattern: '{pattern}' is not a regular expression ({exc}).") from exc
         cofog = _check_cofog((row.get("cofog") or "").strip(), name, number, allow_none=True)
         rule_themes = _check_themes(row.get("themes") or "", name, number)
@@ -219,12 +221,11 @@ class RuleSet:
         self.defaults = defaults
         self._by_id = {d.body_id: d for d in reversed(defaults) if d.body_id}
         self._by_kind = {d.body_kind: d for d in reversed(defaults) if d.body_kind}
-        self._compiled: dict[str, list[tuple[Rule, re.Pattern[str]]]] = {}
+        self._compiled: dict[str, list[tuple[Rule, regex.Pattern[str]]]] = {}
         for rule in rules:
-            # longest alternatives first: 'housing general fund' before 'housing'
-            alternatives = sorted((re.sub(r"(?<!\\)\((?!\?)", "(?:", a) for a in _alternatives(rule.pattern)),
-                                  key=len, reverse=True)
-            compiled = re.compile(r"\b(?:" + "|".join(alternatives) + r")\b")
+            alternatives = [re.sub(r"(?<!\\)\((?!\?)", "(?:", a) for a in _alternatives(rule.pattern)]
+            # POSIX matching finds the longest match at each place: 'housing general fund', not 'housing'
+            compiled = regex.compile(r"(?p)\b(?:" + "|".join(alternatives) + r")\b")
             for field in RULE_FIELDS[rule.field]:
                 self._compiled.setdefault(field, []).append((rule, compiled))
         self._cache: dict[tuple[str, str], list[tuple[Rule, int, int, str]]] = {}
