@@ -21,6 +21,8 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/match.py
+	$(BIN)/python benchmarks/classify.py
 
 clean:
 	rm -rf $(VENV) demo-place benchmarks/work

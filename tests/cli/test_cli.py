@@ -235,3 +235,62 @@ def test_places_commands(tmp_path):
     assert len(json.loads(run("places", "list", "--kind", "county", "-w", ws, "--json").stdout)) == 1
     missing = run("places", "show", "Atlantis", "-w", ws, ok=False)
     assert missing.exit_code == 2 and "no place is called" in missing.output
+
+
+def test_classify_shows_coverage_and_spending_by_function(demo):
+    ws, _ = demo
+    coverage = {r["body"]: r for r in json.loads(run("classify", "-w", ws, "--json").stdout)}
+    pcc = coverage["Police and Crime Commissioner for Demoshire"]
+    assert (pcc["share_pence_classified"], pcc["by_body"]) == (1.0, pcc["gross_pence"])
+    assert coverage["all"]["rows"] == sum(r["rows"] for name, r in coverage.items() if name != "all")
+    functions = json.loads(run("classify", "functions", "-w", ws, "--body", "E23999001", "--json").stdout)
+    assert [(r["cofog"], r["share"]) for r in functions] == [("03", 1.0)]
+    themes = json.loads(run("classify", "themes", "-w", ws, "--body", "E23999001", "--json").stdout)
+    by_theme = {r["theme"]: r for r in themes}
+    assert by_theme["community-safety"]["payments"] == pcc["rows"]  # all policing is community safety
+    assert set(by_theme) == {"community-safety", "capital-and-assets"} and by_theme["capital-and-assets"]["payments"] < pcc["rows"]
+    review = json.loads(run("classify", "--review", "-w", ws, "--json").stdout)
+    gross = [r["gross_pence"] for r in review]
+    assert gross == sorted(gross, reverse=True) and all(r["cofog"] is None or r["confidence"] < 0.6 for r in review)
+
+
+def test_classify_export_correct_import_and_the_persons_decision_survives(demo, tmp_path):
+    ws, _ = demo
+    out = tmp_path / "labels.csv"
+    run("classify", "export", out, "-w", ws)
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    changed = []
+    for row in rows:
+        if row["service_label"] == "RESOURCES" and row["expense_label"] == "VEHICLES AND PLANT" and not changed:
+            row.update(cofog="04", cofog_group="04.5", themes="capital-and-assets", note="the county's gritter fleet")
+            changed.append((row["body_id"], row["service_label"], row["expense_label"]))
+    assert changed, "the demo has a RESOURCES / VEHICLES AND PLANT label"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    assert "1 decisions recorded" in run("classify", "import", out, "-w", ws).stdout
+    run("classify", "run", "-w", ws)  # the rules run again; the person's decision stands
+    export = tmp_path / "ledger.csv"
+    run("ledger", "export", export, "-w", ws)
+    body, service, expense = changed[0]
+    ledger = [r for r in csv.DictReader(export.open(encoding="utf-8"))
+              if r["body_id"] == body and " / ".join(x for x in (r["directorate"], r["service_area"]) if x) == service
+              and " / ".join(x for x in (r["expense_category"], r["expense_type"]) if x) == expense]
+    assert ledger and {(r["cofog"], r["cofog_group"], r["themes"], r["classification_method"]) for r in ledger} == \
+        {("04", "04.5", "capital-and-assets", "person")}
+    assert {r["classification_reason"] for r in ledger} == {"the county's gritter fleet"}
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("DMC,RESOURCES,ICT,11,,", "row 2, column cofog: '11' is not a COFOG division"),
+    ("DMC,RESOURCES,ICT,01,04.5,", "row 2, column cofog_group: '04.5' is not in division 01"),
+    ("DMC,RESOURCES,ICT,01,01.3,it", "row 2, column themes: 'it' is not a theme"),
+    ("DMC,RESOURCES,ICT,none,01.3,", "row 2, column cofog_group: '01.3' given where cofog says none"),
+])
+def test_classify_import_mistakes_name_row_and_column(demo, tmp_path, row, message):
+    ws, _ = demo
+    bad = tmp_path / "bad.csv"
+    bad.write_text("body_id,service_label,expense_label,cofog,cofog_group,themes\n" + row + "\n", encoding="utf-8")
+    result = run("classify", "import", bad, "-w", ws, ok=False)
+    assert result.exit_code == 2 and message in result.output

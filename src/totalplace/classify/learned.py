@@ -8,12 +8,14 @@ how sure it is; the classifier uses it only above a threshold, and says so in th
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 
 from .classifier import Label
 from .rules import NOT_A_FUNCTION, normalise_label
 
 MIN_EXAMPLES = 40
+MAX_EXAMPLES = 20_000  # more adds little and costs time: a larger set is sampled (deterministically)
 
 
 def label_text(label: Label) -> str:
@@ -42,6 +44,8 @@ class LearnedModel:
         """Train on examples; None when there are too few, or of one kind only, to learn from."""
         if len(examples) < MIN_EXAMPLES or len({e.division for e in examples}) < 2:
             return None
+        if len(examples) > MAX_EXAMPLES:
+            examples = random.Random(len(examples)).sample(examples, MAX_EXAMPLES)
         features = _features()
         matrix = features.fit_transform([label_text(e.label) for e in examples])
         division_model = _classifier().fit(matrix, [e.division for e in examples])

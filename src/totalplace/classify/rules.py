@@ -216,8 +216,9 @@ class RuleSet:
     'residential care dementia'), so the most specific wording speaks.
     """
 
-    def __init__(self, rules: list[Rule], defaults: list[BodyDefault]):
+    def __init__(self, rules: list[Rule], defaults: list[BodyDefault], cache: bool = True):
         self.rules = rules
+        self.cache = cache  # remember what each distinct text matched (off only to measure the naive way)
         self.defaults = defaults
         self._by_id = {d.body_id: d for d in reversed(defaults) if d.body_id}
         self._by_kind = {d.body_kind: d for d in reversed(defaults) if d.body_kind}
@@ -263,9 +264,10 @@ class RuleSet:
                         found.append((rule, m.start(), m.end(), m.group(0)))
             found = [f for f in found
                      if not any(o[1] <= f[1] and f[2] <= o[2] and (o[2] - o[1]) > (f[2] - f[1]) for o in found)]
-            if len(self._cache) > 500_000:
-                self._cache.clear()
-            self._cache[key] = found
+            if self.cache:
+                if len(self._cache) > 500_000:
+                    self._cache.clear()
+                self._cache[key] = found
         return found
 
     def hits(self, field: str, raw_text: str, body_kind: str | None, body_id: str | None = None) -> list[Hit]:

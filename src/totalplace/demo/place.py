@@ -19,7 +19,7 @@ COUNTY = DemoBody("DMC", "Demoshire County Council", "99DM", "demoshire", "count
 NORTHTOWN = DemoBody("NTN", "Northtown Borough Council", "99NT", "northtown", "non-metropolitan-district-council")
 SOUTHVALE = DemoBody("SVL", "Southvale District Council", "99SV", "southvale", "non-metropolitan-district-council")
 ICB = DemoBody("E54999001", "NHS Demoshire Integrated Care Board", "QZZ", "demoshire-icb", "icb")
-POLICE = DemoBody("", "Demoshire Police and Crime Commissioner", "", "demoshire-pcc", "pcc")
+POLICE = DemoBody("E23999001", "Demoshire Police and Crime Commissioner", "", "demoshire-pcc", "pcc")
 
 _REGISTER_HEADER = [
     "local-authority-code", "official-name", "nice-name", "gss-code", "start-date", "end-date", "nation", "region",
@@ -70,8 +70,14 @@ def write_register(folder: Path) -> list[Path]:
         w = csv.writer(f)
         w.writerow(["ICB24CD", "ICB24CDH", "ICB24NM", "ObjectId"])
         w.writerow([ICB.code, ICB.snac, ICB.name, 1])
+    police = folder / "ons_LAD19_to_CSP19_to_PFA19_EW.csv"
+    with police.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["FID", "LAD19CD", "LAD19NM", "CSP19CD", "CSP19NM", "PFA19CD", "PFA19NM"])
+        w.writerow([1, "E07999001", "Northtown", "E22999001", "Northtown", POLICE.code, "Demoshire"])
+        w.writerow([2, "E07999002", "Southvale", "E22999002", "Southvale", POLICE.code, "Demoshire"])
     (folder / "README.txt").write_text(f"{SYNTHETIC_LABEL}: reference files for the demo place.\n", encoding="utf-8")
-    return [councils, icb]
+    return [councils, icb, police]
 
 
 def write_demo_file(folder: Path, spec: DemoFile, rows: int) -> Written:
