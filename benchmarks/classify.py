@@ -33,7 +33,7 @@ import duckdb
 import totalplace as tp
 from totalplace.classification import rule_set
 from totalplace.classify.classifier import Classifier, Label
-from totalplace.classify.decisions import needs_detail
+from totalplace.classify.decisions import merge_detail, needs_detail
 from totalplace.classify.rules import RuleSet
 from totalplace.demo.place import COUNTY, ICB, NORTHTOWN, POLICE, SOUTHVALE, write_register
 
@@ -151,17 +151,19 @@ def time_baseline(ws: tp.Workspace, sample: int) -> tuple[float, int]:
     kinds = {b: body.kind for b, body in register.bodies.items()}
     with ws.engine() as engine:
         ws.store.open_views(engine)
-        rows = engine.rows(f"""SELECT body_id, directorate, service_area, expense_category, expense_type, description, supplier
-                               FROM ledger USING SAMPLE {int(sample)} ROWS (reservoir, 42)""")
+        rows = engine.rows(f"""SELECT body_id, directorate, service_area, expense_category, expense_type, description, supplier,
+                                      counterparty_type FROM ledger USING SAMPLE {int(sample)} ROWS (reservoir, 42)""")
     start = time.perf_counter()
     decided = 0
-    for body_id, directorate, service_area, category, expense_type, description, supplier in rows:
+    for body_id, directorate, service_area, category, expense_type, description, supplier, payee in rows:
         service = " / ".join(t.strip() for t in (directorate, service_area) if t and t.strip())
         expense = " / ".join(t.strip() for t in (category, expense_type) if t and t.strip())
         label = Label(body_id, kinds.get(body_id), service, expense)
         decision = naive.decide(label)
         if needs_detail(decision) and (description or supplier):
-            decision = naive.decide(Label(body_id, kinds.get(body_id), service, expense, (description or "").strip(), supplier or ""))
+            detail = naive.decide(Label(body_id, kinds.get(body_id), service, expense, (description or "").strip(),
+                                        supplier or "", payee or ""))
+            decision = merge_detail(decision, detail)
         decided += 1
     return time.perf_counter() - start, decided
 

@@ -14,8 +14,9 @@ from typing import Any, Callable
 
 from .classify.classifier import Classifier, Label
 from .classify.decisions import (
-    DETAILS_FILE, EXPORT_COLUMNS, LABELS_FILE, ImportReport, LabelKey, classify_dir, decide_labels, import_decisions,
-    needs_detail, people_decisions, person_decision, read_stored, write_details, write_labels,
+    DETAILS_FILE, EXPORT_COLUMNS, LABELS_FILE, DecisionFileError, ImportReport, LabelKey, classify_dir, decide_labels,
+    exported_as, import_decisions,
+    merge_detail, needs_detail, people_decisions, person_decision, read_stored, write_details, write_labels,
 )
 from .classify.classifier import Decision
 from .classify.learned import LearnedModel
@@ -51,13 +52,19 @@ def refresh_classification(workspace: Workspace, store: Store | None = None, ful
 
     stored = {LabelKey(r["body_id"], r["service_label"], r["expense_label"]): r for r in read_stored(store, LABELS_FILE)}
     model_path = classify_dir(store) / MODEL_FILE
+    model: LearnedModel | None = None
+    if not full and stored and model_path.exists():
+        try:
+            model = _load_model(model_path)
+        except ModelUnusable:
+            full = True
     if full or not stored:
         decisions, model = decide_labels(rules, labels, people, progress=progress)
         _save_model(model_path, model)
     else:
         new = [label for label in labels if LabelKey(label.body_id, label.service, label.expense) not in stored]
         new_decisions, _ = decide_labels(rules, new, people, progress=progress, learn=False)
-        classifier = Classifier(rules, _load_model(model_path))
+        classifier = Classifier(rules, model)
         classifier.apply_model(new, new_decisions)
         decided = {LabelKey(label.body_id, label.service, label.expense): d for label, d in zip(new, new_decisions)}
         decisions = [decided.get(LabelKey(label.body_id, label.service, label.expense))
@@ -76,27 +83,33 @@ def _stored_decision(row: dict[str, Any]) -> Decision:
 
 
 def _refresh_details(workspace: Workspace, store: Store, rules: RuleSet, kinds: dict[str | None, str | None], full: bool) -> None:
-    """Decide each (label, description, supplier) of the rows whose label leaves its function or group open."""
+    """Decide each (label, description, supplier) of the rows whose label leaves its function or group open;
+    what a row's own words add is merged into its label's decision (they never take anything away)."""
     open_labels = [r for r in read_stored(store, LABELS_FILE) if needs_detail(_stored_decision(r))]
+    by_label = {(r["body_id"], r["service_label"], r["expense_label"]): _stored_decision(r) for r in open_labels}
     with workspace.engine() as engine:
         store.open_views(engine)
         engine.register("open_labels", _table(open_labels, ("body_id", "service_label", "expense_label")))
         found = engine.rows(f"""
             SELECT DISTINCT l.body_id, l.service_label, l.expense_label,
-                   {PURPOSE_SQL.format(p='l.')} AS purpose, {SUPPLIER_SQL.format(p='l.')} AS supplier
+                   {PURPOSE_SQL.format(p='l.')} AS purpose, {SUPPLIER_SQL.format(p='l.')} AS supplier,
+                   coalesce(l.counterparty_type, '') AS payee
             FROM (SELECT *, {SERVICE_LABEL_SQL.format(p='')} AS service_label,
                          {EXPENSE_LABEL_SQL.format(p='')} AS expense_label FROM ledger) l
             JOIN open_labels o ON o.body_id IS NOT DISTINCT FROM l.body_id
              AND o.service_label = l.service_label AND o.expense_label = l.expense_label
             WHERE {PURPOSE_SQL.format(p='l.')} <> '' OR {SUPPLIER_SQL.format(p='l.')} <> ''""")
-    keys = [Label(b, kinds.get(b), s, e, purpose, supplier) for b, s, e, purpose, supplier in found]
-    stored = {} if full else {(r["body_id"], r["service_label"], r["expense_label"], r["purpose"], r["supplier"]): r
+    keys = [Label(b, kinds.get(b), s, e, purpose, supplier, payee) for b, s, e, purpose, supplier, payee in found]
+    stored = {} if full else {(r["body_id"], r["service_label"], r["expense_label"], r["purpose"], r["supplier"], r["payee"]): r
                               for r in read_stored(store, DETAILS_FILE)}
     classifier = Classifier(rules)
     decisions = []
     for label in keys:
-        kept = stored.get((label.body_id, label.service, label.expense, label.purpose, label.supplier))
-        decisions.append(_stored_decision(kept) if kept else classifier.decide(label))
+        kept = stored.get((label.body_id, label.service, label.expense, label.purpose, label.supplier, label.payee))
+        if kept:
+            decisions.append(_stored_decision(kept))
+        else:
+            decisions.append(merge_detail(by_label[(label.body_id, label.service, label.expense)], classifier.decide(label)))
     write_details(store, keys, decisions)
 
 
@@ -105,19 +118,44 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]):
     return pa.table({c: pa.array([r[c] for r in rows], pa.string()) for c in columns})
 
 
+def _model_stamp() -> str:
+    import sklearn
+
+    return f"totalplace-model 1; scikit-learn {sklearn.__version__}"
+
+
 def _save_model(path: Path, model: LearnedModel | None) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     if model is None:
         path.unlink(missing_ok=True)
         return
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(pickle.dumps(model))
+    tmp.write_bytes(pickle.dumps((_model_stamp(), model)))
     tmp.replace(path)
 
 
-def _load_model(path: Path) -> LearnedModel | None:
-    # the model is written by this workspace's own runs (never from elsewhere), so unpickling it is safe
-    return pickle.loads(path.read_bytes()) if path.exists() else None
+class ModelUnusable(Exception):
+    """The stored model is missing, from another version, or damaged: classify everything again."""
+
+
+def _load_model(path: Path) -> LearnedModel:
+    # The model is written by this workspace's own runs; it is read only if it carries this version's stamp.
+    # Do not copy a model.pickle from a workspace you do not trust: unpickling runs code.
+    if not path.exists():
+        raise ModelUnusable("no model")
+    try:
+        stamp, model = pickle.loads(path.read_bytes())
+    except Exception as exc:  # a damaged or foreign file: rebuild rather than fail
+        raise ModelUnusable(str(exc)) from exc
+    if stamp != _model_stamp():
+        raise ModelUnusable(f"model from {stamp}")
+    return model
+
+
+def refresh_after_suppliers(workspace: Workspace) -> None:
+    """Classify again the rows whose payee's decision changed (after `suppliers import` or `suppliers match`)."""
+    with workspace.store.writing() as store:
+        refresh_classification(workspace, store, full=False)
 
 
 def classify_ledger(workspace: Workspace, progress: Callable[[int], None] | None = None) -> dict[str, int]:
@@ -153,12 +191,14 @@ def _coverage(engine: Engine) -> list[dict[str, Any]]:
                coalesce(sum(abs(amount_pence)) FILTER (WHERE classification_method = 'rule'), 0)::BIGINT AS by_rule,
                coalesce(sum(abs(amount_pence)) FILTER (WHERE classification_method = 'body'), 0)::BIGINT AS by_body,
                coalesce(sum(abs(amount_pence)) FILTER (WHERE classification_method = 'learned'), 0)::BIGINT AS by_learned,
-               count(*) FILTER (WHERE classification_method IS NULL) AS rows_not_yet_classified
-        FROM ledger GROUP BY GROUPING SETS ((body_name, body_id), ()) ORDER BY body_name IS NULL AND body_id IS NULL, gross_pence DESC""")
+               count(*) FILTER (WHERE classification_method IS NULL) AS rows_not_yet_classified,
+               GROUPING(body_name, body_id) = 3 AS is_total
+        FROM ledger GROUP BY GROUPING SETS ((body_name, body_id), ()) ORDER BY is_total, gross_pence DESC""")
     for r in rows:
-        if r["body_id"] is None and r["body"] == "(no body)" and r is rows[-1]:
+        if r.pop("is_total"):
             r["body"] = "all"
         gross = r["gross_pence"] or 0
+        r["share_pence_classified_net"] = round(r["pence_classified"] / r["pence"], 4) if r["pence"] else None
         r["share_pence_classified"] = round(r["gross_pence_classified"] / gross, 4) if gross else None
         r["share_pence_grouped"] = round(r["gross_pence_grouped"] / gross, 4) if gross else None
         r["share_rows_classified"] = round(r["rows_classified"] / r["rows"], 4) if r["rows"] else None
@@ -179,7 +219,7 @@ def review_labels(workspace: Workspace, limit: int | None = None, threshold: flo
                          {EXPENSE_LABEL_SQL.format(p='')} AS expense_label FROM ledger) l
             LEFT JOIN label_decisions c ON c.body_id IS NOT DISTINCT FROM l.body_id
              AND c.service_label = l.service_label AND c.expense_label = l.expense_label
-            WHERE c.method IS NULL OR c.cofog IS NULL OR (c.method <> 'person' AND c.confidence < {float(threshold)})
+            WHERE c.method IS NULL OR (c.method <> 'person' AND (c.cofog IS NULL OR c.confidence < {float(threshold)}))
             GROUP BY l.body_id, l.service_label, l.expense_label, c.cofog, c.cofog_group, c.themes, c.method, c.confidence, c.reason
             ORDER BY gross_pence DESC, l.body_id, l.service_label, l.expense_label {limit_sql}""")
 
@@ -241,6 +281,8 @@ def spending_by_theme(workspace: Workspace, body: str | None = None) -> list[dic
 def export_classification(workspace: Workspace, path: str | Path) -> int:
     """Write every label's decision to a CSV to correct in a spreadsheet; returns the rows written."""
     path = Path(path)
+    if path.is_dir():
+        raise DecisionFileError(f"{path}: is a folder; give a file name for the CSV (labels.csv, say).")
     rows = list_labels(workspace)
     people = people_decisions(workspace.store)
     tmp = path.with_name(f".{path.name}.partial")
@@ -250,7 +292,9 @@ def export_classification(workspace: Workspace, path: str | Path) -> int:
         for row in rows:
             key = LabelKey(row["body_id"], row["service_label"], row["expense_label"])
             cofog = row["cofog"] or ("none" if row["method"] in ("unclassified", "person") else "")
-            writer.writerow({**row, "cofog": cofog, "note": people.get(key, {}).get("note", "")})
+            chosen = [t for t in (row["themes"] or "").split("; ") if t]
+            writer.writerow({**row, "cofog": cofog, "note": people.get(key, {}).get("note", ""),
+                             "exported_as": exported_as(cofog, row["cofog_group"] or "", chosen)})
     tmp.replace(path)
     return len(rows)
 

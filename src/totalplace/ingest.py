@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from . import __version__
-from .classification import refresh_classification
+from .classification import refresh_classification, rule_set
 from .counterparties import refresh_matches
 from .money import format_pounds
 from .read.excel import WorkbookError
@@ -110,6 +110,7 @@ def ingest(
     say = progress or (lambda message: None)
     store = workspace.store
     results: list[IngestResult] = []
+    rule_set(workspace)  # a mistake in the workspace's classification rules stops the run before anything is loaded
     with store.writing():
         synonyms = workspace.synonyms()
         engine = workspace.engine()
@@ -283,6 +284,7 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
     """Read the register of bodies from published reference files in `folder`, then match every ingested
     file's bodies against it again (a file ingested before the register was loaded gets its bodies now)."""
     folder = Path(folder)
+    rule_set(workspace)
     register, counts = load_register_files(folder)
     places = load_places(folder, counts)
     store = workspace.store

@@ -105,3 +105,10 @@ def test_a_model_not_sure_enough_leaves_the_label_unclassified_and_says_so(class
     unsure = Classifier(classifier.rules, model, model_threshold=0.99)
     (d,) = unsure.decide_many([council("Qwerty Asdf")])
     assert d.cofog is None and "is not confident" in d.reason
+
+
+def test_a_label_with_no_words_is_never_guessed(classifier):
+    labels = [council(f"Refuse Collection {n}") for n in range(30)] + [council(f"Library {n}") for n in range(30)]
+    model = LearnedModel.fit(training_examples(labels, classifier.decide_many(labels)))
+    (d,) = Classifier(classifier.rules, model, model_threshold=0.0).decide_many([Label("LBH", "council")])
+    assert (d.cofog, d.reason) == (None, "no rule matched '(no labels)'")

@@ -96,3 +96,39 @@ def test_a_workspaces_own_rules_come_first(tmp_path):
     (tmp_path / "classify_rules.csv").write_text(HEADER + "nstrg,label,nstrg,3.2,,3,,\n")
     with pytest.raises(RuleFileError, match=r"classify_rules.csv, row 2, column cofog"):
         RuleSet.load(tmp_path)
+
+
+@pytest.mark.real
+def test_cofog_names_are_the_uns(real):
+    import csv
+
+    with (real / "reference_finance" / "cofog.csv").open(encoding="utf-8", newline="") as f:
+        un = {r["Code"]: r["Description_EN"].strip() for r in csv.DictReader(f) if r["Code"].count(".") <= 1}
+    assert {code: c.name for code, c in cofog_codes().items()} == un
+
+
+def test_a_rules_file_that_is_not_text_or_not_a_file_says_so(tmp_path):
+    bad = tmp_path / "classify_rules.csv"
+    bad.write_bytes("rule,field,pattern,cofog,themes,weight,bodies,note\n".encode("utf-16"))
+    with pytest.raises(RuleFileError, match="not UTF-8 text"):
+        RuleSet.load(tmp_path)
+    bad.unlink()
+    bad.mkdir()
+    with pytest.raises(RuleFileError, match="cannot be read"):
+        RuleSet.load(tmp_path)
+
+
+def test_a_workspace_rule_overrides_the_packaged_rules_it_overlaps(tmp_path):
+    (tmp_path / "classify_rules.csv").write_text(HEADER + "our-fostering,label,fostering,09,,3,,\n")
+    from totalplace.classify.classifier import Classifier, Label
+
+    d = Classifier(RuleSet.load(tmp_path)).decide(Label("X", "council", "Fostering"))
+    assert (d.cofog, d.cofog_group) == ("09", None) and "our-fostering" in d.reason
+
+
+def test_a_function_is_never_swallowed_by_a_theme_rule():
+    from totalplace.classify.classifier import Classifier, Label
+
+    c = Classifier(RuleSet.load())
+    assert c.decide(Label("X", "council", "", "Electricity Street Lighting")).cofog_group == "06.4"
+    assert c.decide(Label("X", "council", "Gas Servicing Council Housing")).cofog_group == "06.1"

@@ -282,15 +282,62 @@ def test_classify_export_correct_import_and_the_persons_decision_survives(demo, 
     assert {r["classification_reason"] for r in ledger} == {"the county's gritter fleet"}
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    ("DMC,RESOURCES,ICT,11,,", "row 2, column cofog: '11' is not a COFOG division"),
-    ("DMC,RESOURCES,ICT,01,04.5,", "row 2, column cofog_group: '04.5' is not in division 01"),
-    ("DMC,RESOURCES,ICT,01,01.3,it", "row 2, column themes: 'it' is not a theme"),
-    ("DMC,RESOURCES,ICT,none,01.3,", "row 2, column cofog_group: '01.3' given where cofog says none"),
+@pytest.mark.parametrize(("values", "message"), [
+    ("11,,", "row 2, column cofog: '11' is not a COFOG division"),
+    ("01,04.5,", "row 2, column cofog_group: '04.5' is not in division 01"),
+    ("01,01.3,it", "row 2, column themes: 'it' is not a theme"),
+    ("none,01.3,", "row 2, column cofog_group: '01.3' given where cofog says none"),
 ])
-def test_classify_import_mistakes_name_row_and_column(demo, tmp_path, row, message):
+def test_classify_import_mistakes_name_row_and_column(demo, tmp_path, values, message):
     ws, _ = demo
+    exported = tmp_path / "labels.csv"
+    run("classify", "export", exported, "-w", ws)
+    first = next(csv.DictReader(exported.open(encoding="utf-8")))
     bad = tmp_path / "bad.csv"
-    bad.write_text("body_id,service_label,expense_label,cofog,cofog_group,themes\n" + row + "\n", encoding="utf-8")
+    with bad.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(["body_id", "service_label", "expense_label", "cofog", "cofog_group", "themes"])
+        writer.writerow([first["body_id"], first["service_label"], first["expense_label"], *values.split(",")])
     result = run("classify", "import", bad, "-w", ws, ok=False)
     assert result.exit_code == 2 and message in result.output
+
+
+def test_classify_import_wants_the_labels_as_exported_and_forgives_a_spreadsheets_ways(demo, tmp_path):
+    ws, _ = demo
+    exported = tmp_path / "labels.csv"
+    run("classify", "export", exported, "-w", ws)
+    rows = list(csv.DictReader(exported.open(encoding="utf-8")))
+    renamed = dict(rows[0], service_label=rows[0]["service_label"] + " (edited)")
+    bad = tmp_path / "bad.csv"
+    with bad.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerow(renamed)
+    result = run("classify", "import", bad, "-w", ws, ok=False)
+    assert "row 2: no label of the ledger has body_id" in result.output
+    # a spreadsheet drops leading zeros; a group may be written in the cofog column; unchanged rows are not recorded
+    target = next(r for r in rows if r["method"] == "rule" and r["cofog"] != "05")
+    edited = [dict(r) for r in rows]
+    for r in edited:
+        if (r["body_id"], r["service_label"], r["expense_label"]) == (target["body_id"], target["service_label"], target["expense_label"]):
+            r.update(cofog="5.1", cofog_group="", themes="")
+        elif r["cofog"].startswith("0"):
+            r["cofog"] = r["cofog"].lstrip("0")  # what a spreadsheet does to 03
+    good = tmp_path / "good.csv"
+    with good.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(edited)
+    out = run("classify", "import", good, "-w", ws).stdout
+    assert "1 decisions recorded" in out
+    after = {(r["body_id"], r["service_label"], r["expense_label"]): r for r in json.loads(run("classify", "--review", "-w", ws, "--json", "--limit", "0").stdout)}
+    exported_again = tmp_path / "again.csv"
+    run("classify", "export", exported_again, "-w", ws)
+    again = {(r["body_id"], r["service_label"], r["expense_label"]): r for r in csv.DictReader(exported_again.open(encoding="utf-8"))}
+    decided = again[(target["body_id"], target["service_label"], target["expense_label"])]
+    assert (decided["cofog"], decided["cofog_group"], decided["method"]) == ("05", "05.1", "person")
+    assert (target["body_id"], target["service_label"], target["expense_label"]) not in after  # a person's: not for review
+    people = Path(ws) / "store" / "classify" / "people.json"
+    before = people.read_text()
+    out = run("classify", "import", exported_again, "-w", ws).stdout  # importing the export again changes nothing
+    assert "0 decisions recorded" in out and people.read_text() == before  # not even when they were made

@@ -76,10 +76,12 @@ def test_the_glas_grants_to_boroughs_are_mostly_housing(real_ledger):
     assert rows["06.1"] / sum(rows.values()) >= 0.9
 
 
-def test_civil_service_pensions_are_old_age(real_ledger):
+def test_civil_service_pensions_are_old_age_and_the_rest_of_the_cabinet_office_runs_government(real_ledger):
     ws, _ = real_ledger
     rows = _query(ws, "SELECT DISTINCT cofog_group FROM ledger WHERE body_id = 'CABINETOFFICE' AND service_area ILIKE '%PCSPS%'")
     assert rows == [("10.2",)]
+    shares = _shares(ws, "CABINETOFFICE")
+    assert round(shares["01"], 2) == 0.87 and round(shares["10"], 2) == 0.13
 
 
 def test_the_labelled_set_is_what_the_issue_asks_for(real_ledger):

@@ -24,9 +24,9 @@ from typing import Callable, Protocol
 from .reference import describe
 from .rules import NOT_A_FUNCTION, Hit, RuleSet
 
-FIELD_RANK = {"service": 3, "expense": 2, "purpose": 1, "supplier": 0}
+FIELD_RANK = {"service": 3, "expense": 2, "purpose": 1, "supplier": 0, "payee": 0}
 CONFIDENCE_BY_WEIGHT = {3: 0.9, 2: 0.75, 1: 0.55}
-FIELD_PENALTY = {"service": 0.0, "expense": 0.05, "purpose": 0.1, "supplier": 0.15}
+FIELD_PENALTY = {"service": 0.0, "expense": 0.05, "purpose": 0.1, "supplier": 0.15, "payee": 0.15}
 CONFLICT_PENALTY = 0.15
 METHODS = ("person", "rule", "body", "learned", "unclassified")
 
@@ -40,6 +40,7 @@ class Label:
     expense: str = ""
     purpose: str = ""
     supplier: str = ""
+    payee: str = ""  # the supplier's counterparty type, as matching decided it
 
     def text(self) -> str:
         return " / ".join(t for t in (self.service, self.expense) if t)
@@ -85,8 +86,8 @@ class Classifier:
 
     def evidence(self, label: Label) -> list[Hit]:
         hits: list[Hit] = []
-        for name in ("service", "expense", "purpose", "supplier"):
-            hits += self.rules.hits(name, getattr(label, name), label.body_kind, label.body_id)
+        for name in ("service", "expense", "purpose", "supplier", "payee"):
+            hits += self.rules.hits(name, getattr(label, name).replace("_", " "), label.body_kind, label.body_id)
         return hits
 
     def decide(self, label: Label) -> Decision:
@@ -111,8 +112,10 @@ class Classifier:
         function); it decides those it is confident of."""
         if self.model is None:
             return
-        pending = [i for i, d in enumerate(decisions)
-                   if (d.method == "unclassified" and d.reason.startswith("no rule")) or (d.hint and d.method in ("rule", "unclassified"))]
+        # a label with no words of its own (only the body) is never guessed
+        # nor is one a rule said has no function ('Capital' alone): that is a decision, not a gap
+        pending = [i for i, d in enumerate(decisions) if labels[i].text() and (
+            (d.method == "unclassified" and d.reason.startswith("no rule")) or (d.hint and d.method == "rule"))]
         if pending:
             predictions = self.model.predict([labels[i] for i in pending])
             for i, (division, group, probability) in zip(pending, predictions):
@@ -130,7 +133,7 @@ class Classifier:
         decision.reason = (f"learned from labels the rules decided: {describe(group or division)} "
                            f"(probability {probability:.2f}), over the hint {was}: " + decision.reason)
 
-    HINT_OVERRULE = 0.8
+    HINT_OVERRULE = 0.9
 
     def _apply_model(self, decision: Decision, division: str | None, group: str | None, probability: float) -> None:
         if division is None or division == NOT_A_FUNCTION:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -30,13 +31,13 @@ DETAILS_FILE = "details.parquet"
 PEOPLE_FILE = "people.json"
 TRAINING_CONFIDENCE = 0.7
 EXPORT_COLUMNS = ["body_id", "body_name", "service_label", "expense_label", "payments", "pence", "cofog", "cofog_group",
-                  "themes", "method", "confidence", "reason", "note"]
+                  "themes", "method", "confidence", "reason", "note", "exported_as"]
 _DECISION_FIELDS = [("cofog", pa.string()), ("cofog_group", pa.string()), ("themes", pa.string()),
                     ("method", pa.string()), ("confidence", pa.float64()), ("reason", pa.string())]
 LABEL_SCHEMA = pa.schema([("body_id", pa.string()), ("service_label", pa.string()), ("expense_label", pa.string()),
                           *_DECISION_FIELDS])
 DETAIL_SCHEMA = pa.schema([("body_id", pa.string()), ("service_label", pa.string()), ("expense_label", pa.string()),
-                           ("purpose", pa.string()), ("supplier", pa.string()), *_DECISION_FIELDS])
+                           ("purpose", pa.string()), ("supplier", pa.string()), ("payee", pa.string()), *_DECISION_FIELDS])
 
 
 class DecisionFileError(ValueError):
@@ -58,8 +59,12 @@ def people_decisions(store: Store) -> dict[LabelKey, dict[str, Any]]:
     path = classify_dir(store) / PEOPLE_FILE
     if not path.exists():
         return {}
-    return {LabelKey(d["body_id"], d["service_label"], d["expense_label"]): d
-            for d in json.loads(path.read_text(encoding="utf-8"))}
+    try:
+        return {LabelKey(d["body_id"], d["service_label"], d["expense_label"]): d
+                for d in json.loads(path.read_text(encoding="utf-8"))}
+    except (ValueError, KeyError, TypeError) as exc:
+        raise DecisionFileError(f"{path}: people's decisions cannot be read ({exc}); restore it from a backup, or "
+                                "remove it and import your corrected export again.") from exc
 
 
 def person_decision(person: dict[str, Any]) -> Decision:
@@ -110,6 +115,33 @@ def needs_detail(decision: Decision) -> bool:
     return decision.cofog_group is None
 
 
+def merge_detail(label_decision: Decision, detail: Decision) -> Decision:
+    """A row's decision from its label's and what its own description and supplier add — never less.
+
+    A row's words may give the group its label left open (within the label's division), or a function to a
+    label that had none; they never replace the label's function (a description of 'library books' under
+    Adult Social Care is still adult social care).
+    """
+    themes = tuple(sorted(set(label_decision.themes) | set(detail.themes)))
+    if label_decision.cofog is not None:
+        if detail.cofog == label_decision.cofog and detail.cofog_group and not label_decision.cofog_group:
+            return Decision(label_decision.cofog, detail.cofog_group, themes, label_decision.method,
+                            label_decision.confidence,
+                            f"{label_decision.reason}; group from the row: {_words_of(detail)}")
+        return Decision(label_decision.cofog, label_decision.cofog_group, label_decision.themes, label_decision.method,
+                        label_decision.confidence, label_decision.reason)
+    if detail.cofog is not None and detail.method == "rule":
+        return Decision(detail.cofog, detail.cofog_group, themes, "rule", detail.confidence,
+                        f"from the row's own words: {detail.reason} (the label: {label_decision.reason})")
+    return Decision(None, None, label_decision.themes, label_decision.method, label_decision.confidence,
+                    label_decision.reason)
+
+
+def _words_of(decision: Decision) -> str:
+    parts = [p for p in decision.reason.split("; ") if p.startswith(("purpose ", "supplier ", "payee ", "group from supplier"))]
+    return "; ".join(parts) or decision.reason
+
+
 def write_labels(store: Store, labels: list[Label], decisions: list[Decision]) -> None:
     rows = [{"body_id": label.body_id, "service_label": label.service, "expense_label": label.expense, **d.to_dict()}
             for label, d in zip(labels, decisions)]
@@ -118,7 +150,7 @@ def write_labels(store: Store, labels: list[Label], decisions: list[Decision]) -
 
 def write_details(store: Store, labels: list[Label], decisions: list[Decision]) -> None:
     rows = [{"body_id": label.body_id, "service_label": label.service, "expense_label": label.expense,
-             "purpose": label.purpose, "supplier": label.supplier, **d.to_dict()}
+             "purpose": label.purpose, "supplier": label.supplier, "payee": label.payee, **d.to_dict()}
             for label, d in zip(labels, decisions)]
     _write(store, DETAILS_FILE, pa.Table.from_pylist(rows, schema=DETAIL_SCHEMA))
 
@@ -144,20 +176,34 @@ class ImportReport:
     cleared: int
 
 
+def exported_as(cofog: str, group: str, chosen: tuple[str, ...] | list[str]) -> str:
+    """What an export said of a label, so an import records only what a person changed."""
+    return f"{cofog}|{group}|{'; '.join(sorted(chosen))}"
+
+
+def _division(value: str) -> str:
+    """'3' → '03', '3.1' → '03.1': what a spreadsheet makes of a code with a leading zero, put back."""
+    head, dot, tail = value.partition(".")
+    return (head.zfill(2) if head.isdigit() else head) + dot + tail
+
+
 def import_decisions(store: Store, path: Path, current: dict[LabelKey, dict[str, Any]]) -> ImportReport:
     """Read people's decisions from a CSV (as `classify export` writes it, corrected in a spreadsheet).
 
-    A row is recorded when its cofog, cofog_group or themes differ from the decision in force, or it was a
-    person's already; `cofog` 'none' says no function can be told; an empty cofog and cofog_group clears a
-    person's decision. Nothing is recorded unless every row is valid.
+    A row is recorded when a person changed its cofog, cofog_group or themes from what the export said (its
+    `exported_as` column; without one, from the decision in force), or it was a person's already; `cofog`
+    'none' says no function can be told; an empty cofog and cofog_group clears a person's decision. Every row
+    must name a label of the ledger. Nothing is recorded unless every row is valid.
     """
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError as exc:
         raise DecisionFileError(f"{path}: no such file.") from exc
+    except IsADirectoryError as exc:
+        raise DecisionFileError(f"{path}: is a folder; give the CSV file.") from exc
     except UnicodeDecodeError as exc:
         raise DecisionFileError(f"{path}: not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.") from exc
-    reader = csv.DictReader(text.splitlines())
+    reader = csv.DictReader(io.StringIO(text, newline=""))
     needed = {"body_id", "service_label", "expense_label", "cofog", "cofog_group", "themes"}
     missing = needed - set(reader.fieldnames or [])
     if missing:
@@ -169,11 +215,17 @@ def import_decisions(store: Store, path: Path, current: dict[LabelKey, dict[str,
     for number, row in enumerate(reader, start=2):
         report.rows += 1
         key = LabelKey((row.get("body_id") or "").strip() or None, row.get("service_label") or "", row.get("expense_label") or "")
-        cofog = (row.get("cofog") or "").strip()
-        group = (row.get("cofog_group") or "").strip()
+        if key not in current:
+            raise DecisionFileError(
+                f"{path}, row {number}: no label of the ledger has body_id '{key.body_id or ''}', service_label "
+                f"'{key.service_label}' and expense_label '{key.expense_label}'; the label columns must stay as exported.")
+        cofog = _division((row.get("cofog") or "").strip())
+        group = _division((row.get("cofog_group") or "").strip())
         if cofog and cofog != NOT_A_FUNCTION and cofog not in cofog_codes():
             raise DecisionFileError(f"{path}, row {number}, column cofog: '{cofog}' is not a COFOG division "
                                     "(write 01 to 10, or none where no function can be told).")
+        if "." in cofog and not group:
+            cofog, group = cofog.split(".")[0], cofog  # a group written in the cofog column
         cofog = cofog.split(".")[0] if cofog != NOT_A_FUNCTION else cofog
         if group and (group not in cofog_codes() or "." not in group):
             raise DecisionFileError(f"{path}, row {number}, column cofog_group: '{group}' is not a COFOG group (write e.g. 10.2).")
@@ -191,16 +243,25 @@ def import_decisions(store: Store, path: Path, current: dict[LabelKey, dict[str,
             if people.pop(key, None) is not None:
                 report.cleared += 1
             continue
-        before = current.get(key, {})
-        before_cofog = before.get("cofog") or (NOT_A_FUNCTION if before.get("method") in ("unclassified", "person") else "")
-        same = (before_cofog == cofog and (before.get("cofog_group") or "") == group
-                and tuple(sorted(t for t in (before.get("themes") or "").split("; ") if t)) == chosen)
-        if key not in people and same:
-            report.unchanged += 1
+        decision = {"body_id": key.body_id, "service_label": key.service_label, "expense_label": key.expense_label,
+                    "cofog": cofog, "cofog_group": group or None, "themes": list(chosen), "note": (row.get("note") or "").strip()}
+        before = people.get(key)
+        if before is not None:
+            if all(before.get(k) == v for k, v in decision.items()):
+                report.unchanged += 1  # the person's decision as it was: keep it, and when it was made
+            else:
+                people[key] = {**decision, "decided_at": now}
+                report.recorded += 1
             continue
-        people[key] = {"body_id": key.body_id, "service_label": key.service_label, "expense_label": key.expense_label,
-                       "cofog": cofog, "cofog_group": group or None, "themes": list(chosen),
-                       "note": (row.get("note") or "").strip(), "decided_at": now}
+        said = row.get("exported_as")
+        if said is None:
+            was = current[key]
+            was_cofog = was.get("cofog") or NOT_A_FUNCTION
+            said = exported_as(was_cofog, was.get("cofog_group") or "", [t for t in (was.get("themes") or "").split("; ") if t])
+        if exported_as(cofog, group, chosen) == said:
+            report.unchanged += 1  # not changed by a person: the classifier's, which may change with the rules
+            continue
+        people[key] = {**decision, "decided_at": now}
         report.recorded += 1
     folder = classify_dir(store)
     folder.mkdir(parents=True, exist_ok=True)

@@ -12,25 +12,14 @@ person could not classify are scored apart: how many the classifier *forced* a f
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..reference.register import Register
 from .classifier import Classifier, Decision, Label
 from .decisions import training_examples
+from .labelled import Labelled, read_labelled
 from .learned import Example, LearnedModel
 from .rules import NOT_A_FUNCTION, RuleSet
-
-
-@dataclass(frozen=True)
-class Labelled:
-    publisher: str
-    split: str  # 'dev' or 'held-out'
-    label: Label
-    cofog: str | None
-    cofog_group: str | None
-    themes: tuple[str, ...]
 
 
 @dataclass
@@ -101,18 +90,6 @@ class Scores:
         return (f"labels {self.labels}: division accuracy {self.division_accuracy:.3f} ({self.division_right}/{self.classified}), "
                 f"where decided {self.accuracy_where_decided:.3f}, group {self.group_accuracy:.3f} ({self.groups_compared}), "
                 f"forced {self.forced}/{self.not_classifiable}, themes P {self.theme_precision:.3f} R {self.theme_recall:.3f}")
-
-
-def read_labelled(path: Path, register: Register) -> list[Labelled]:
-    """The hand-labelled set (tests/classify/labelled_labels.csv)."""
-    items = []
-    with path.open(encoding="utf-8", newline="") as f:
-        for row in csv.DictReader(f):
-            body = register.bodies.get(row["body_id"])
-            label = Label(row["body_id"], body.kind if body else None, row["service_label"], row["expense_label"])
-            items.append(Labelled(row["publisher"], row["split"], label, row["cofog"] or None, row["cofog_group"] or None,
-                                  tuple(sorted(t.strip() for t in row["themes"].split(";") if t.strip()))))
-    return items
 
 
 def leave_one_publisher_out(rules: RuleSet, labelled: list[Labelled], ledger_labels: list[Label],

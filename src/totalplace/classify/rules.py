@@ -3,7 +3,8 @@
 `data/classify/rules.csv` says which words in a payment's labels name which COFOG function and themes;
 `data/classify/body_defaults.csv` says what a single-purpose body spends on (a fire authority: 03.2). A
 workspace may add its own rules in `rules/classify_rules.csv` and `rules/body_defaults.csv`; they are read
-first and win ties. Every mistake in a rules file is reported with its file, row and column.
+first, and where one of theirs speaks the packaged rules it overlaps are silent. Every mistake in a rules
+file is reported with its file, row and column.
 """
 
 from __future__ import annotations
@@ -19,10 +20,11 @@ from pathlib import Path
 
 from .reference import cofog_codes, themes
 
-# Where a rule looks. `label` is the publisher's labels (service and expense); `purpose` a row's description.
+# Where a rule looks. `label` is the publisher's labels (service and expense); `purpose` a row's description;
+# `supplier` the payee's name; `payee` the payee's counterparty type ('police', 'tax_statutory', ...).
 RULE_FIELDS = {
     "service": ("service",), "expense": ("expense",), "label": ("service", "expense", "purpose"),
-    "purpose": ("purpose",), "supplier": ("supplier",),
+    "purpose": ("purpose",), "supplier": ("supplier",), "payee": ("payee",),
 }
 NOT_A_FUNCTION = "none"
 BODY_KINDS = ("council", "combined_authority", "regional_authority", "police", "fire", "nhs_icb", "nhs_ccg", "nhs_trust",
@@ -46,6 +48,12 @@ class Rule:
     bodies: tuple[str, ...]  # only for payers of these kinds, or these bodies (register ids); empty: any
     note: str
     source: str  # 'rules.csv row 12'
+    own: bool = False  # a workspace's own rule: it overrides the packaged rules where both speak
+
+    @property
+    def is_function(self) -> bool:
+        """Whether the rule says a function (or that none can be told), not only themes."""
+        return bool(self.cofog)
 
     @property
     def division(self) -> str | None:
@@ -118,15 +126,26 @@ def _alternatives(pattern: str) -> list[str]:
     return [p for p in parts if p]
 
 
+def _text(source: Path | str, name: str) -> str:
+    if not isinstance(source, Path):
+        return source
+    try:
+        return source.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError(f"{name}: not UTF-8 text; save it as 'CSV UTF-8'.") from exc
+    except OSError as exc:
+        raise RuleFileError(f"{name}: cannot be read ({exc.strerror or exc}).") from exc
+
+
 def _rows(path_or_text: Path | str, name: str) -> list[tuple[int, dict[str, str]]]:
-    text = path_or_text.read_text(encoding="utf-8-sig") if isinstance(path_or_text, Path) else path_or_text
+    text = _text(path_or_text, name)
     reader = csv.DictReader(text.splitlines())
     return [(number, row) for number, row in enumerate(reader, start=2)
             if any((v or "").strip() for v in row.values()) and not (row.get(reader.fieldnames[0]) or "").startswith("#")]
 
 
 def _check_header(text: Path | str, name: str, columns: tuple[str, ...]) -> None:
-    raw = text.read_text(encoding="utf-8-sig") if isinstance(text, Path) else text
+    raw = _text(text, name)
     header = next(csv.reader(raw.splitlines()), [])
     missing = [c for c in columns if c not in header]
     if missing:
@@ -150,8 +169,14 @@ def _check_themes(value: str, name: str, number: int) -> tuple[str, ...]:
     return found
 
 
-def read_rules(source: Path | str, name: str = "rules.csv") -> list[Rule]:
-    """The rules in a rules file (a path, or the text of one)."""
+def _wrapped(pattern: str) -> str:
+    """A rule's pattern as it is matched: whole words, the longest match at each place (POSIX matching finds
+    'housing general fund', not 'housing')."""
+    return r"(?p)\b(?:" + pattern + r")\b"
+
+
+def read_rules(source: Path | str, name: str = "rules.csv", own: bool = False) -> list[Rule]:
+    """The rules in a rules file (a path, or the text of one); `own`: a workspace's own rules."""
     _check_header(source, name, RULE_COLUMNS)
     rules = []
     for number, row in _rows(source, name):
@@ -165,7 +190,7 @@ def read_rules(source: Path | str, name: str = "rules.csv") -> list[Rule]:
         if not pattern:
             raise RuleFileError(f"{name}, row {number}, column pattern: empty.")
         try:
-            regex.compile(pattern)
+            regex.compile(_wrapped(pattern))
         except regex.error as exc:
             raise RuleFileError(f"{name}, row {number}, column pattern: '{pattern}' is not a regular expression ({exc}).") from exc
         cofog = _check_cofog((row.get("cofog") or "").strip(), name, number, allow_none=True)
@@ -181,7 +206,7 @@ def read_rules(source: Path | str, name: str = "rules.csv") -> list[Rule]:
                 raise RuleFileError(f"{name}, row {number}, column bodies: '{kind}' is neither a kind of body "
                                     f"(one of {', '.join(BODY_KINDS)}) nor a body's id in the register (such as E08000021).")
         rules.append(Rule(rule_id, field, pattern, cofog, rule_themes, int(weight_text), bodies,
-                          (row.get("note") or "").strip(), f"{name} row {number}"))
+                          (row.get("note") or "").strip(), f"{name} row {number}", own))
     return rules
 
 
@@ -224,9 +249,7 @@ class RuleSet:
         self._by_kind = {d.body_kind: d for d in reversed(defaults) if d.body_kind}
         self._compiled: dict[str, list[tuple[Rule, regex.Pattern[str]]]] = {}
         for rule in rules:
-            alternatives = [re.sub(r"(?<!\\)\((?!\?)", "(?:", a) for a in _alternatives(rule.pattern)]
-            # POSIX matching finds the longest match at each place: 'housing general fund', not 'housing'
-            compiled = regex.compile(r"(?p)\b(?:" + "|".join(alternatives) + r")\b")
+            compiled = regex.compile(_wrapped(rule.pattern))
             for field in RULE_FIELDS[rule.field]:
                 self._compiled.setdefault(field, []).append((rule, compiled))
         self._cache: dict[tuple[str, str], list[tuple[Rule, int, int, str]]] = {}
@@ -240,7 +263,7 @@ class RuleSet:
             own_rules = workspace_rules / "classify_rules.csv"
             own_defaults = workspace_rules / "body_defaults.csv"
             if own_rules.exists():
-                rules += read_rules(own_rules, str(own_rules))
+                rules += read_rules(own_rules, str(own_rules), own=True)
             if own_defaults.exists():
                 defaults += read_body_defaults(own_defaults, str(own_defaults))
         rules += read_rules(_packaged("rules.csv"), "rules.csv (packaged)")
@@ -262,8 +285,6 @@ class RuleSet:
                 for m in pattern.finditer(text):
                     if m.end() > m.start():
                         found.append((rule, m.start(), m.end(), m.group(0)))
-            found = [f for f in found
-                     if not any(o[1] <= f[1] and f[2] <= o[2] and (o[2] - o[1]) > (f[2] - f[1]) for o in found)]
             if self.cache:
                 if len(self._cache) > 500_000:
                     self._cache.clear()
@@ -271,7 +292,13 @@ class RuleSet:
         return found
 
     def hits(self, field: str, raw_text: str, body_kind: str | None, body_id: str | None = None) -> list[Hit]:
-        """Every rule found in one field's text, part by part (parts are separated by ' / ')."""
+        """Every rule found in one field's text, part by part (parts are separated by ' / ').
+
+        Only rules for this payer count. Within a part, a rule found inside a longer rule's match gives way —
+        but a function rule never to a theme rule ('premises costs residential care' is still residential
+        care); and where a workspace's own function rule speaks, the packaged function rules it overlaps are
+        silent.
+        """
         if not raw_text:
             return []
         parts = raw_text.split(" / ") if field in ("service", "expense") else [raw_text]
@@ -280,8 +307,14 @@ class RuleSet:
             text = normalise_label(part)
             if not text:
                 continue
-            for rule, start, end, matched in self._matches(field, text):
-                if rule.bodies and body_kind not in rule.bodies and body_id not in rule.bodies:
-                    continue
-                found.append(Hit(rule, field, index, start, end, matched))
+            mine = [Hit(rule, field, index, start, end, matched) for rule, start, end, matched in self._matches(field, text)
+                    if not rule.bodies or body_kind in rule.bodies or body_id in rule.bodies]
+            mine = [h for h in mine if not any(
+                (o.rule.is_function or not h.rule.is_function) and o.start <= h.start and h.end <= o.end
+                and (o.end - o.start) > (h.end - h.start) for o in mine)]
+            own = [h for h in mine if h.rule.own and h.rule.is_function]
+            if own:
+                mine = [h for h in mine if h.rule.own or not h.rule.is_function
+                        or not any(o.start < h.end and h.start < o.end for o in own)]
+            found += mine
         return found

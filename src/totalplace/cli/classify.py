@@ -85,6 +85,10 @@ def classify(
         t.add_row(name, pounds(r["pence"]), _share(r["share_pence_classified"]), _share(r["share_pence_grouped"]),
                   f"{_share(r['share_rows_classified'])} of {r['rows']:,}", how)
     console.print(t)
+    waiting = sum(r["rows_not_yet_classified"] for r in rows if r["body"] != "all")
+    if waiting:
+        console.print(f"[yellow]{waiting:,} payments have no classification yet[/] (ingested before classification, or "
+                      "a run stopped): run `totalplace classify run`.")
     console.print("`totalplace classify --review` lists what is unclassified or uncertain, largest first.")
 
 

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from ..classify.decisions import DecisionFileError
 from ..classify.rules import RuleFileError
 from ..engine import EngineError
 from ..ingest import USER_ERRORS
@@ -27,7 +28,7 @@ console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, PlaceError, RuleFileError, FileNotFoundError, *USER_ERRORS)
+EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, PlaceError, RuleFileError, DecisionFileError, FileNotFoundError, *USER_ERRORS)
 
 
 def friendly_errors(func: F) -> F:

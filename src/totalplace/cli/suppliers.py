@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..classification import refresh_after_suppliers
 from ..counterparties import export_suppliers, import_suppliers, list_suppliers, match_suppliers
 from ..match.matcher import COUNTERPARTY_TYPES
 from ..match.suppliers import DecisionFileError
@@ -74,7 +75,9 @@ def import_(
 ) -> None:
     """Record people's decisions from a corrected export; a person's decision wins over the matcher, always."""
     try:
-        report = import_suppliers(open_workspace(workspace), file)
+        ws = open_workspace(workspace)
+        report = import_suppliers(ws, file)
+        refresh_after_suppliers(ws)
     except DecisionFileError as exc:
         raise typer.BadParameter(str(exc)) from exc
     console.print(f"Read {report.rows:,} rows: {report.recorded:,} decisions recorded, {report.cleared:,} cleared, "
@@ -85,5 +88,7 @@ def import_(
 @friendly_errors
 def match(workspace: WorkspaceOption = Path(".")) -> None:
     """Decide every supplier again against the register (ingest and reference load do this themselves)."""
-    counts = match_suppliers(open_workspace(workspace))
+    ws = open_workspace(workspace)
+    counts = match_suppliers(ws)
+    refresh_after_suppliers(ws)
     console.print(", ".join(f"{k} {v:,}" for k, v in counts.items()) or "no suppliers yet")

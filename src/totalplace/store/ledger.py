@@ -209,6 +209,7 @@ class Store:
                AND x.expense_label = {EXPENSE_LABEL_SQL.format(p="p.")}
                AND x.purpose = {PURPOSE_SQL.format(p="p.")}
                AND x.supplier = {SUPPLIER_SQL.format(p="p.")}
+               AND x.payee = coalesce(CASE WHEN p.supplier_redacted THEN 'individual' ELSE d.counterparty_type END, '')
             ) o
             """
         )
@@ -232,7 +233,7 @@ def _classification_columns() -> str:
 
 
 _EMPTY_LABEL_KEY = "NULL::VARCHAR AS body_id, NULL::VARCHAR AS service_label, NULL::VARCHAR AS expense_label"
-_EMPTY_DETAIL_KEY = _EMPTY_LABEL_KEY + ", NULL::VARCHAR AS purpose, NULL::VARCHAR AS supplier"
+_EMPTY_DETAIL_KEY = _EMPTY_LABEL_KEY + ", NULL::VARCHAR AS purpose, NULL::VARCHAR AS supplier, NULL::VARCHAR AS payee"
 _EMPTY_DECISION = """NULL::VARCHAR AS cofog, NULL::VARCHAR AS cofog_group, NULL::VARCHAR AS themes, NULL::VARCHAR AS method,
   NULL::DOUBLE AS confidence, NULL::VARCHAR AS reason"""
 
