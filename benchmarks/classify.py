@@ -19,14 +19,12 @@ Prints a markdown table and writes it into docs/benchmarks.md. Usage:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
-import re
 import shutil
 import sys
 import time
 from pathlib import Path
+
+from results import record
 
 import duckdb
 
@@ -192,12 +190,7 @@ def main() -> None:
     print(table)
     print("decisions by method (labels):", counts)
     if not args.no_doc:
-        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        block = (f"<!-- classify-results:start -->\nMeasured {dt.date.today().isoformat()} on {machine} "
-                 f"by `python benchmarks/classify.py`:\n\n{table}\n<!-- classify-results:end -->")
-        doc = DOC.read_text(encoding="utf-8")
-        doc = re.sub(r"<!-- classify-results:start -->.*?<!-- classify-results:end -->", lambda m: block, doc, flags=re.S)
-        DOC.write_text(doc, encoding="utf-8")
+        record("classify", table)
     shutil.rmtree(WORK, ignore_errors=True)
 
 

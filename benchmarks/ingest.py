@@ -23,13 +23,13 @@ import argparse
 import datetime as dt
 import json
 import os
-import platform
-import re
 import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from results import record
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
@@ -204,12 +204,7 @@ def main() -> None:
     table = "\n".join(lines)
     print("\n" + table)
     if not args.no_doc:
-        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        block = (f"<!-- ingest-results:start -->\nMeasured {dt.date.today().isoformat()} on {machine} "
-                 f"by `python benchmarks/ingest.py`:\n\n{table}\n<!-- ingest-results:end -->")
-        doc = DOC.read_text(encoding="utf-8")
-        doc = re.sub(r"<!-- ingest-results:start -->.*?<!-- ingest-results:end -->", lambda m: block, doc, flags=re.S)
-        DOC.write_text(doc, encoding="utf-8")
+        record("ingest", table)
 
 
 if __name__ == "__main__":

@@ -15,14 +15,13 @@ Prints a markdown table and writes it into docs/benchmarks.md. Usage:
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import os
-import platform
 import random
 import re
 import sys
 import time
 from pathlib import Path
+
+from results import record
 
 from rapidfuzz import process
 
@@ -126,12 +125,7 @@ def main() -> None:
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n" + line)
     print(table)
     if not args.no_doc:
-        machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        block = (f"<!-- match-results:start -->\nMeasured {dt.date.today().isoformat()} on {machine} "
-                 f"by `python benchmarks/match.py`:\n\n{table}\n<!-- match-results:end -->")
-        doc = DOC.read_text(encoding="utf-8")
-        doc = re.sub(r"<!-- match-results:start -->.*?<!-- match-results:end -->", lambda m: block, doc, flags=re.S)
-        DOC.write_text(doc, encoding="utf-8")
+        record("match", table)
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ view joins the decisions back to every row. See docs/classification.md.
 
 from __future__ import annotations
 
-import csv
 import pickle
 from pathlib import Path
 from typing import Any, Callable
@@ -23,7 +22,7 @@ from .classify.learned import LearnedModel
 from .classify.reference import cofog_codes
 from .classify.rules import RuleSet
 from .engine import Engine
-from .store.ledger import EXPENSE_LABEL_SQL, PURPOSE_SQL, SERVICE_LABEL_SQL, SUPPLIER_SQL, Store
+from .store.ledger import EXPENSE_LABEL_SQL, PURPOSE_SQL, SERVICE_LABEL_SQL, SUPPLIER_SQL, Store, write_csv_atomic
 from .workspace import Workspace
 
 MODEL_FILE = "model.pickle"
@@ -285,17 +284,15 @@ def export_classification(workspace: Workspace, path: str | Path) -> int:
         raise DecisionFileError(f"{path}: is a folder; give a file name for the CSV (labels.csv, say).")
     rows = list_labels(workspace)
     people = people_decisions(workspace.store)
-    tmp = path.with_name(f".{path.name}.partial")
-    with tmp.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            key = LabelKey(row["body_id"], row["service_label"], row["expense_label"])
-            cofog = row["cofog"] or ("none" if row["method"] in ("unclassified", "person") else "")
-            chosen = [t for t in (row["themes"] or "").split("; ") if t]
-            writer.writerow({**row, "cofog": cofog, "note": people.get(key, {}).get("note", ""),
-                             "exported_as": exported_as(cofog, row["cofog_group"] or "", chosen)})
-    tmp.replace(path)
+
+    def written(row: dict[str, Any]) -> dict[str, Any]:
+        key = LabelKey(row["body_id"], row["service_label"], row["expense_label"])
+        cofog = row["cofog"] or ("none" if row["method"] in ("unclassified", "person") else "")
+        chosen = [t for t in (row["themes"] or "").split("; ") if t]
+        return {**row, "cofog": cofog, "note": people.get(key, {}).get("note", ""),
+                "exported_as": exported_as(cofog, row["cofog_group"] or "", chosen)}
+
+    write_csv_atomic(path, EXPORT_COLUMNS, (written(row) for row in rows))
     return len(rows)
 
 

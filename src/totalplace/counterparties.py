@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 from typing import Any
 
 from .engine import Engine
 from .match.suppliers import EXPORT_COLUMNS, ImportReport, import_decisions, people_decisions, refresh
-from .store.ledger import Store
+from .store.ledger import Store, write_csv_atomic
 from .workspace import Workspace
 
 
@@ -70,13 +69,7 @@ def export_suppliers(workspace: Workspace, path: str | Path) -> int:
     path = Path(path)
     rows = list_suppliers(workspace)
     people = people_decisions(workspace.store)
-    tmp = path.with_name(f".{path.name}.partial")
-    with tmp.open("w", encoding="utf-8", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=EXPORT_COLUMNS, extrasaction="ignore")
-        writer.writeheader()
-        for row in rows:
-            writer.writerow({**row, "note": people.get(row["supplier"], {}).get("note", "")})
-    tmp.replace(path)
+    write_csv_atomic(path, EXPORT_COLUMNS, ({**row, "note": people.get(row["supplier"], {}).get("note", "")} for row in rows))
     return len(rows)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from totalplace.classify.reference import cofog_codes, themes
-from totalplace.classify.rules import RuleFileError, RuleSet, _alternatives, normalise_label, read_body_defaults, read_rules
+from totalplace.classify.rules import RuleFileError, RuleSet, normalise_label, read_body_defaults, read_rules
 
 HEADER = "rule,field,pattern,cofog,themes,weight,bodies,note\n"
 
@@ -63,10 +63,6 @@ def test_labels_are_normalised_the_way_rules_are_written():
     assert normalise_label("Children's Social Care & Lifelong Learning") == "childrens social care and lifelong learning"
     assert normalise_label("Hospitality + Trading Services") == "hospitality and trading services"
     assert normalise_label("SOCIAL CARE  : Nursing Homes") == "social care nursing homes"
-
-
-def test_alternatives_split_only_at_the_top_level():
-    assert _alternatives("a( b| c)?|d[|]|e") == ["a( b| c)?", "d[|]", "e"]
 
 
 def test_a_rule_inside_a_longer_match_gives_way():

@@ -103,29 +103,6 @@ def normalise_label(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
 
 
-def _alternatives(pattern: str) -> list[str]:
-    """Split a pattern at its top-level '|' (not inside brackets)."""
-    parts, depth, start, escaped, in_class = [], 0, 0, False, False
-    for i, ch in enumerate(pattern):
-        if escaped:
-            escaped = False
-        elif ch == "\\":
-            escaped = True
-        elif in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-    parts.append(pattern[start:])
-    return [p for p in parts if p]
-
-
 def _text(source: Path | str, name: str) -> str:
     if not isinstance(source, Path):
         return source

@@ -15,6 +15,7 @@ number is the part's `row_base` plus its position (Parquet's file_row_number).
 from __future__ import annotations
 
 import fcntl
+import csv
 import json
 import os
 import shutil
@@ -22,7 +23,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 
@@ -277,6 +278,16 @@ def write_json_atomic(path: Path, data: Any, tmp_dir: Path) -> None:
         os.fsync(f.fileno())
     os.replace(tmp, path)
     _fsync_dir(path.parent)
+
+
+def write_csv_atomic(path: Path, columns: list[str], rows: Iterable[dict[str, Any]]) -> None:
+    """Write a CSV for people to open (UTF-8, header first) so that the file appears whole or not at all."""
+    tmp = path.with_name(f".{path.name}.partial")
+    with tmp.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(rows)
+    tmp.replace(path)
 
 
 def _fsync_dir(path: Path) -> None:
