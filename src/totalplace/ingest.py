@@ -20,13 +20,16 @@ from . import __version__
 from .classification import refresh_classification, rule_set
 from .counterparties import refresh_matches
 from .money import format_pounds
-from .read.excel import WorkbookError
+from .read.excel import SheetRows, WorkbookError, read_sheets
 from .read.sniff import FileKind, UnsupportedFile, detect_kind
 from .sources.layout import LayoutError
 from .sources.overrides import OverrideError
 from .sources.accounting import totals
 from .sources.bodies import describe_bodies, distinct_body_pairs, resolve_bodies
+from .sources.cra import read_cra
 from .sources.errors import IngestError
+from .sources.national import OUTTURN, NationalFacts, detect_national
+from .sources.outturn import read_outturn, rematch_outturn, resolve_outturn_bodies, year_start
 from .sources.spend import FileFacts, SpendContext, read_text_table, read_workbook
 from .reference.places import load_places
 from .reference.register import load_register_files
@@ -43,6 +46,7 @@ class IngestResult:
     file: str
     sha256: str | None = None
     status: str = "failed"  # loaded | already_loaded | failed
+    dataset: str = "payments"  # payments | outturn (RS returns) | cra (HM Treasury CRA)
     body: str | None = None
     format: str | None = None
     encoding: str | None = None
@@ -102,7 +106,8 @@ def ingest(
     body: str | None = None,
     progress: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
-    """Ingest payment files (or folders of them, or ZIP archives) into the workspace's ledger.
+    """Ingest payment files (or folders of them, or ZIP archives) into the workspace's ledger. RS returns and CRA
+    databases are recognised by their content and kept as datasets of their own (see sources/national.py).
 
     `body` says whose spending the files are (a name or code in the register) when a file does not say.
     Returns one result per file, in the order read; failures are results too, not exceptions.
@@ -200,7 +205,14 @@ def _ingest_file(
             if kind is FileKind.TEXT:
                 facts = read_text_table(ctx, path, name, source_id, staged, override, workdir, bool(body_given))
             else:
-                facts = read_workbook(ctx, path, name, kind, source_id, staged, override, bool(body_given))
+                sheets = read_sheets(path, name)
+                dataset = detect_national(sheets)
+                if dataset is not None:  # a national finance source, not payments: its own dataset
+                    national = _read_national(ctx, name, kind, source_id, sheets, dataset, body)
+                    manifest = _national_manifest(path, name, sha256, source_id, container, staged, national)
+                    store.commit(source_id, staged, manifest)
+                    return IngestResult.from_manifest(manifest, "loaded")
+                facts = read_workbook(ctx, path, name, kind, source_id, staged, override, bool(body_given), sheets)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         if facts.override is not None and not body_given:
@@ -280,6 +292,39 @@ def _manifest(
     }
 
 
+def _read_national(ctx: SpendContext, name: str, kind: FileKind, source_id: str, sheets: list[SheetRows], dataset: str,
+                   body: str | None) -> NationalFacts:
+    ctx.progress(f"{name}: reading ({dataset})")
+    if dataset == OUTTURN:
+        facts = read_outturn(sheets, name, source_id, kind.value)
+        on = year_start(facts.years[0] if facts.years else None)
+        facts.bodies = resolve_outturn_bodies(ctx.register, facts.bodies, on, facts.warnings)
+    else:
+        facts = read_cra(sheets, name, source_id, kind.value)
+    if body:
+        facts.warnings.append(f"--body '{body}' not used: the file is a national return that names its own bodies")
+    if facts.declared_total_pence is not None and facts.declared_total_pence != facts.declared_covers_pence:
+        difference = facts.declared_total_pence - (facts.declared_covers_pence or 0)
+        facts.warnings.append(f"the file's declared total ({facts.declared_total_what}) differs by {format_pounds(difference)}")
+    return facts
+
+
+def _national_manifest(path: Path, name: str, sha256: str, source_id: str, container: str | None, staged: Path,
+                       facts: NationalFacts) -> dict[str, Any]:
+    """A national source's manifest: the same identity and accounting keys as a payment file's, no parts, and the
+    name of its one table (`<dataset>.parquet`)."""
+    table = facts.write(staged)
+    return {
+        "source_id": source_id, "file": name, "path": str(path.resolve()) if container is None else None,
+        "container": container, "sha256": sha256, "bytes": path.stat().st_size,
+        "dataset": facts.dataset, "table": table, "format": facts.format, "encoding": None, "delimiter": None,
+        "line_endings": None, "body": facts.description, "body_given": None, "override": None, "parts": [],
+        **facts.accounting(), "bodies": facts.bodies, "warnings": facts.warnings, "error": None,
+        "ingested_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "totalplace_version": __version__,
+    }
+
+
 def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
     """Read the register of bodies from published reference files in `folder`, then match every ingested
     file's bodies against it again (a file ingested before the register was loaded gets its bodies now)."""
@@ -293,6 +338,11 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
         register.save(store.reference_dir)
         places.save(store.reference_dir)
         for manifest in store.manifests():
+            if manifest.get("dataset", "payments") != "payments":  # national sources: outturn bodies only
+                if manifest["dataset"] == OUTTURN and rematch_outturn(register, manifest):
+                    write_json_atomic(store.sources_dir / f"{manifest['source_id']}.json", manifest, store.tmp_dir)
+                    changed += 1
+                continue
             pairs = [(e["published_code"], e["published_name"]) for e in manifest.get("body_map", [])]
             on = dt.date.fromisoformat(manifest["date_min"]) if manifest.get("date_min") else None
             warnings: list[str] = []

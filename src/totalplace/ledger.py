@@ -31,8 +31,9 @@ class BodySummary:
 
 
 def ledger_summary(workspace: Workspace) -> dict[str, Any]:
-    """Totals of the ledger, by body, with the accounting of all files."""
-    manifests = workspace.store.manifests()
+    """Totals of the ledger (payments), by body, with the accounting of its files. National sources (RS returns,
+    CRA) are not payments: `list_sources` lists them, and the views `outturn` and `cra` hold their figures."""
+    manifests = [m for m in workspace.store.manifests() if m.get("dataset", "payments") == "payments"]
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
         by_body = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from realdata import FILES
+from realdata import FILES, NATIONAL_FILES
 
 import totalplace as tp
 
@@ -18,3 +18,15 @@ def real_ledger(tmp_path_factory, real):
         (result,) = tp.ingest(ws, [real / rel], body=facts.get("given"))
         results[rel] = result
     return ws, results
+
+
+@pytest.fixture(scope="session")
+def real_national(tmp_path_factory, real):
+    """A workspace with the real register and the four national finance files (the RS returns for 2014-15 and
+    2017-18, the CRA 2014 and 2018 databases) and no payment files: their figures are the views `outturn` and
+    `cra`."""
+    ws = tp.init_workspace(tmp_path_factory.mktemp("national") / "ws", "national sources")
+    tp.load_reference(ws, real / "reference_geography")
+    results = tp.ingest(ws, [real / rel for rel in NATIONAL_FILES])
+    assert [r.status for r in results] == ["loaded"] * len(NATIONAL_FILES), [r.error for r in results]
+    return ws

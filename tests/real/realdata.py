@@ -88,3 +88,13 @@ def outcomes(ws, sql: str, params=None) -> list[dict]:
     with ws.engine() as engine:
         ws.store.open_views(engine)
         return engine.records(sql, params)
+
+
+# The national finance sources (reference_finance/): two RS returns and two CRA databases, ingested by
+# the `real_national` fixture into a workspace of their own.
+NATIONAL_FILES = (
+    "reference_finance/MHCLG_RS_2017-18_data_by_LA.xlsx",
+    "reference_finance/MHCLG_RS_2014-15_data_by_LA.xls",
+    "reference_finance/HMT_CRA_2014_database.xlsx",
+    "reference_finance/HMT_CRA_2018_database.xlsx",
+)

@@ -25,4 +25,5 @@ def forget(
         print_json([{"file": m["file"], "source_id": m["source_id"], "rows_loaded": m["rows_loaded"]} for m in removed])
         return
     for m in removed:
-        console.print(f"Forgot {esc(m['file'])} ({m['source_id']}): {m['rows_loaded']:,} payments removed", highlight=False)
+        what = "payments" if m.get("dataset", "payments") == "payments" else f"{m['dataset']} rows ({m.get('records', 0):,} records)"
+        console.print(f"Forgot {esc(m['file'])} ({m['source_id']}): {m['rows_loaded']:,} {what} removed", highlight=False)

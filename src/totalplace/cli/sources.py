@@ -19,7 +19,8 @@ def sources(
     as_json: JsonOption = False,
     detail: Annotated[bool, typer.Option("--detail", help="Also show each file's columns, sheets and notes.")] = False,
 ) -> None:
-    """List ingested files: rows read, loaded, rejected and skipped, pounds, and the declared total check."""
+    """List ingested files: rows read, loaded, rejected and skipped, pounds, and the declared total check (payment
+    files, and national sources such as RS returns and CRA databases, marked with their dataset)."""
     manifests = list_sources(open_workspace(workspace))
     if as_json:
         print_json(manifests)
@@ -31,12 +32,14 @@ def sources(
         ("file / body", "left"), ("read", "right"), ("loaded", "right"), ("rejected", "right"), ("skipped", "right"),
         ("loaded £", "right"), ("total check", "right"), ("dates", "left")])
     for m in manifests:
-        body = f"\n[dim]{esc(m.get('body') or '')} · {esc(m['format'])} {esc(m.get('encoding') or '')}[/]"
+        dataset = m.get("dataset", "payments")
+        kind = "" if dataset == "payments" else f"{dataset}, {m.get('records', 0):,} records · "
+        body = f"\n[dim]{esc(m.get('body') or '')} · {esc(kind)}{esc(m['format'])} {esc(m.get('encoding') or '')}[/]"
         declared = m.get("declared_total_pence")
         check = "" if declared is None else ("[green]✓[/]" if m.get("difference_pence") == 0 else pounds(m.get("difference_pence")))
         t.add_row(f"{esc(m['file'])}{body}", f"{m['rows_read']:,}", f"{m['rows_loaded']:,}", f"{m['rows_rejected']:,}",
                   f"{m['rows_skipped']:,}", pounds(m["loaded_pence"]), check,
-                  f"{m.get('date_min') or ''}\n{m.get('date_max') or ''}")
+                  f"{m.get('date_min') or (m.get('years') or [''])[0]}\n{m.get('date_max') or (m.get('years') or [''])[-1]}")
     console.print(t)
     if detail:
         for m in manifests:
@@ -47,6 +50,22 @@ def sources(
                  f"line endings {m.get('line_endings') or '—'}")
             note(f"  rejected £: {pounds(m['rejected_pence'])}; declared total: {pounds(m.get('declared_total_pence')) or 'none'}; "
                  f"difference: {pounds(m.get('difference_pence')) or '—'}")
+            if m.get("dataset", "payments") != "payments":
+                note(f"  {m['dataset']}: {m.get('records', 0):,} records in {m.get('table')}; unit {m.get('unit')} "
+                     f"(\"{m.get('unit_statement') or ''}\"); years {', '.join(m.get('years', []))}")
+                if m.get("declared_total_what"):
+                    note(f"  declared total: {m['declared_total_what']}")
+                for sheet in m.get("sheets", []):
+                    note(f"  sheet '{sheet}': read")
+                for sheet, why in m.get("skipped_sheets", {}).items():
+                    note(f"  sheet '{sheet}': skipped, {why}")
+                for what in ("skipped", "rejected"):
+                    if m.get(f"cells_{what}"):
+                        console.print(f"    cells {what}: {reasons_text(m[f'cells_{what}'])}", highlight=False)
+                if m.get("skipped_reasons"):
+                    console.print(f"    rows skipped: {reasons_text(m['skipped_reasons'])}", highlight=False)
+                for n in m.get("notes", []):
+                    note(f"    note: {n}")
             if m.get("override"):
                 note(f"  override: {m['override']['path']} — {m['override']['why']}")
             for part in m["parts"]:

@@ -258,9 +258,10 @@ def _first_line(message: str) -> str:
 
 
 def read_workbook(ctx: SpendContext, path: Path, name: str, kind: FileKind, source_id: str, staged: Path,
-                  override: Override | None, body_given: bool) -> FileFacts:
-    """Every sheet of a workbook as its own table; sheets with no payments are skipped whole, with a reason."""
-    sheets: list[SheetRows] = read_sheets(path, name)
+                  override: Override | None, body_given: bool, sheets: list[SheetRows] | None = None) -> FileFacts:
+    """Every sheet of a workbook as its own table; sheets with no payments are skipped whole, with a reason.
+    `sheets`: the workbook's sheets where the caller has read them already."""
+    sheets = sheets if sheets is not None else read_sheets(path, name)
     facts = FileFacts(kind.value, [], name, override=override)
     scanner = PartWriter(ctx.engine, source_id, staged)
     plans: list[tuple[SheetRows, TableLayout | None, Override | None, str | None]] = []

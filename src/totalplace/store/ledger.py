@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator
 import pyarrow as pa
 
 from ..engine import Engine
+from .national import open_national_views
 
 LEDGER_COLUMNS = (
     "source_id", "file", "sheet", "row", "body_id", "body_name", "payment_date", "date_precision", "amount_pence",
@@ -141,11 +142,14 @@ class Store:
     # --- reading -----------------------------------------------------------------------------------------
 
     def open_views(self, engine: Engine) -> bool:
-        """Create the views `outcomes` (every row with its outcome) and `ledger` (loaded rows).
+        """Create the views `outcomes` (every row with its outcome) and `ledger` (loaded rows) over the payment
+        files, and `outturn` and `cra` over the national finance sources (store/national.py).
 
-        Returns False when nothing has been ingested yet (the views are then empty).
+        Returns False when no payment file has been ingested yet (the views are then empty).
         """
-        manifests = self.manifests()
+        everything = self.manifests()
+        open_national_views(engine, self.ledger_dir, everything)
+        manifests = [m for m in everything if m.get("dataset", "payments") == "payments"]
         body_rows: dict[str, list[Any]] = {k: [] for k in ("source_id", "file", "code_key", "name_key", "body_id", "body_name")}
         for m in manifests:
             for entry in m.get("body_map", []):
