@@ -21,10 +21,12 @@ from .classification import (  # noqa: E402
     spending_by_function, spending_by_theme,
 )
 
+from .count import compare_places, count_place, drill, export_count  # noqa: E402
+
 __all__ = [
     "Workspace", "init_workspace", "open_workspace", "ingest", "IngestResult", "forget", "load_reference", "ledger_summary",
     "list_sources", "list_rejects", "export_ledger", "list_suppliers", "export_suppliers", "import_suppliers",
     "match_suppliers", "describe_place", "place_children", "list_places", "classification_coverage", "classify_ledger",
     "export_classification", "import_classification", "review_labels", "spending_by_function", "spending_by_theme",
-    "__version__",
+    "count_place", "compare_places", "drill", "export_count", "__version__",
 ]

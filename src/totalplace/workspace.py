@@ -6,6 +6,7 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 from .engine import Engine
 from .reference.places import Places
@@ -17,6 +18,7 @@ from .store.ledger import Store
 CONFIG_FILE = "totalplace.toml"
 OVERRIDES_DIR = "overrides"
 COLUMN_ROLES_FILE = "column_roles.csv"
+T = TypeVar("T")
 
 
 class WorkspaceError(ValueError):
@@ -43,13 +45,27 @@ class Workspace:
         return Overrides.load(self.overrides_dir, synonyms or self.synonyms())
 
     def register(self) -> Register:
-        return Register.load(self.store.reference_dir)
+        return _cached(Register.load, self.store.reference_dir)
 
     def places(self) -> Places:
-        return Places.load(self.store.reference_dir)
+        return _cached(Places.load, self.store.reference_dir)
 
     def engine(self) -> Engine:
         return Engine(temp_dir=self.store.tmp_dir / "engine")
+
+
+_LOADED: dict[tuple[Any, Path], tuple[tuple, Any]] = {}
+
+
+def _cached(load: Callable[[Path], T], folder: Path) -> T:
+    """The register and places, read once per process while their files are unchanged (a compare of ten
+    places, or a region's districts, reads them once). Callers must not change what they are given."""
+    stamp = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.glob("*")) if p.is_file()) \
+        if folder.exists() else ()
+    key = (load, folder.resolve())
+    if key not in _LOADED or _LOADED[key][0] != stamp:
+        _LOADED[key] = (stamp, load(folder))
+    return _LOADED[key][1]
 
 
 def init_workspace(path: str | Path, name: str | None = None) -> Workspace:

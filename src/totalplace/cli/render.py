@@ -15,6 +15,7 @@ from rich.table import Table
 
 from ..classify.decisions import DecisionFileError
 from ..classify.rules import RuleFileError
+from ..count import CountError, DrillError, DriverError, ExportError, YearError
 from ..engine import EngineError
 from ..ingest import USER_ERRORS
 from ..ledger import LedgerError
@@ -28,7 +29,8 @@ console = Console()
 errors = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
-EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, PlaceError, RuleFileError, DecisionFileError, FileNotFoundError, *USER_ERRORS)
+EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, PlaceError, RuleFileError, DecisionFileError, FileNotFoundError,
+            CountError, DrillError, DriverError, ExportError, YearError, *USER_ERRORS)
 
 
 def friendly_errors(func: F) -> F:

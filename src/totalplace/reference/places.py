@@ -70,6 +70,7 @@ class Places:
                 self.parents_of[child][relation] = parent
                 if relation != "successor":
                     self.children_of[parent].append((child, relation))
+        self._predecessors: dict[str, list[str]] | None = None
         self._names: dict[str, list[str]] = defaultdict(list)
         for p in self.places.values():
             if p.kind not in ("lsoa", "ward"):
@@ -96,8 +97,13 @@ class Places:
 
     def predecessors(self, code: str) -> list[Place]:
         """Councils this one replaced (North Yorkshire Council's eight districts and county)."""
-        return sorted((self.places[c] for c, rels in self.parents_of.items() if rels.get("successor") == code),
-                      key=lambda p: p.name)
+        if self._predecessors is None:
+            found: dict[str, list[str]] = defaultdict(list)
+            for child, rels in self.parents_of.items():
+                if "successor" in rels:
+                    found[rels["successor"]].append(child)
+            self._predecessors = dict(found)
+        return sorted((self.places[c] for c in self._predecessors.get(code, [])), key=lambda p: p.name)
 
     def districts(self, code: str, current_only: bool = True) -> list[Place]:
         """The local authority districts that make up an area (a county, combined authority, region, …)."""

@@ -1,0 +1,134 @@
+"""The count on the real national sources: its invariants, the places the issue names, drill-downs, exports."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import pytest
+
+import totalplace as tp
+from totalplace.count.area import districts_in_year
+from totalplace.count.year import FinancialYear
+from totalplace.cli import app
+
+pytestmark = pytest.mark.real
+
+PLACES = {"Greater Manchester": "E47000001", "Birmingham": "E08000025", "Kent": "E10000016", "Lewisham": "E09000023",
+          "Cumbria": "E10000006", "Trafford": "E08000009", "Cheltenham": "E07000078"}
+YEARS = ("2014-15", "2017-18")
+
+
+@pytest.fixture(scope="module")
+def counts(real_national):
+    return {(name, year): tp.count_place(real_national, code, year) for name, code in PLACES.items() for year in YEARS}
+
+
+def test_the_count_is_the_sum_of_its_cells_and_each_cell_has_one_basis(counts):
+    for (name, year), count in counts.items():
+        assert count.total_pence == sum(c.pence for c in count.cells) == sum(r["pence"] for r in count.by("body"))
+        assert count.gross_pence - count.transfers_netted_pence == count.total_pence
+        assert sum(r["pence"] for r in count.by("cofog")) == count.total_pence
+        pairs = Counter((c.body_id, c.cofog) for c in count.cells)
+        assert max(pairs.values()) == 1, (name, year)
+        assert {c.basis for c in count.cells} <= {"outturn", "apportioned", "payments"}
+
+
+def test_every_named_place_is_counted_bottom_up_and_top_down_with_a_plausible_total(counts):
+    for (name, year), count in counts.items():
+        shares = count.basis_shares()
+        assert 0.15 < shares["outturn"] < 0.45 and 0.55 < shares["apportioned"] < 0.85, (name, year, shares)
+        per_head = count.per_head_pence / 100
+        assert 5_000 < per_head < 16_000, (name, year, per_head)
+        no_outturn = [m["what"] for m in count.missing if "no outturn" in m["what"]]
+        # Copeland's 2017-18 row in the RS return holds no figures ('…', grossed by MHCLG): said, not filled in
+        assert no_outturn == (["Copeland Borough Council: no outturn for 2017-18"] if (name, year) == ("Cumbria", "2017-18") else []), (name, year)
+
+
+def test_two_tier_a_county_councils_spending_shared_over_its_districts_sums_to_the_county(real_national, counts):
+    year = FinancialYear.parse("2017-18")
+    kent = counts[("Kent", "2017-18")]
+    county = {c.cofog: c.gross_pence for c in kent.cells if c.body_id == "KEN"}
+    assert county and all(c.driver == "whole" for c in kent.cells if c.body_id == "KEN")
+    districts = districts_in_year(real_national.places(), "E10000016", year)
+    assert len(districts) == 12
+    shared: Counter = Counter()
+    for d in districts:
+        count = tp.count_place(real_national, d, "2017-18")
+        cells = [c for c in count.cells if c.body_id == "KEN"]
+        assert cells and all(0 < c.share < 0.2 for c in cells)  # never assigned whole to one district
+        for c in cells:
+            shared[c.cofog] += c.gross_pence
+    assert dict(shared) == county
+
+
+def test_apportionment_conserves_money_over_a_region(real_national):
+    year = FinancialYear.parse("2017-18")
+    region = "E12000002"  # North West
+    districts = districts_in_year(real_national.places(), region, year)
+    assert len(districts) == 39
+    whole = tp.count_place(real_national, region, "2017-18")
+    apportioned = {(c.body_id, c.cofog): c.gross_pence for c in whole.cells if c.basis == "apportioned"}
+    summed: Counter = Counter()
+    for d in districts:
+        for c in tp.count_place(real_national, d, "2017-18").cells:
+            if c.basis == "apportioned":
+                summed[(c.body_id, c.cofog)] += c.gross_pence
+    assert dict(summed) == apportioned
+    with real_national.engine() as engine:
+        real_national.store.open_views(engine)
+        (cra,) = engine.one("""SELECT sum(pence) FROM cra WHERE year = '2017-18' AND identifiable AND region_code = ?
+                               AND sector IN ('CG', 'PC') AND publication = (SELECT max(publication) FROM cra WHERE year = '2017-18')""", [region])
+    assert sum(apportioned.values()) == cra
+
+
+def test_drill_down_gives_the_rows_a_cell_was_made_from(real_national, counts):
+    count = counts[("Trafford", "2017-18")]
+    cell = next(c for c in count.cells if c.basis == "outturn" and c.body_id == "TRF" and c.cofog == "10")
+    found = tp.drill(real_national, count, cell.cell_id)
+    assert {r["line"] for r in found["rows"]} >= {330, 360}
+    assert sum(r["pence"] for r in found["rows"]) == cell.source_pence
+    cell = max((c for c in count.cells if c.basis == "apportioned"), key=lambda c: c.pence)
+    found = tp.drill(real_national, count, cell.cell_id)
+    assert found["rows"] and sum(r["pence"] for r in found["rows"]) == cell.source_pence
+    with pytest.raises(tp.count.DrillError, match="no cell"):
+        tp.drill(real_national, count, "outturn/NOPE/01")
+
+
+def test_exports_csv_xlsx_parquet_and_a_valid_frictionless_package(real_national, counts, tmp_path):
+    frictionless = pytest.importorskip("frictionless")
+    import pyarrow.parquet as pq
+    from openpyxl import load_workbook
+
+    count = counts[("Trafford", "2017-18")]
+    csv_path = tp.export_count(count, tmp_path / "trafford.csv")
+    assert len(csv_path.read_text(encoding="utf-8").splitlines()) == len(count.cells) + 1
+    table = pq.read_table(tp.export_count(count, tmp_path / "trafford.parquet"))
+    assert table.num_rows == len(count.cells) and sum(table.column("pence").to_pylist()) == count.total_pence
+    book = load_workbook(tp.export_count(count, tmp_path / "trafford.xlsx"), read_only=True)
+    assert {"Summary", "Cells", "By body", "By COFOG", "Missing", "Notes"} <= set(book.sheetnames)
+    descriptor = tp.export_count(count, tmp_path / "package")
+    report = frictionless.validate(str(descriptor))
+    assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
+    assert json.loads(descriptor.read_text())["resources"][0]["schema"]["primaryKey"] == ["cell"]
+
+
+def test_the_count_command_and_compare(real_national, tmp_path):
+    from typer.testing import CliRunner
+
+    runner = CliRunner()
+    result = runner.invoke(app, ["count", "--place", "Trafford", "--year", "2017-18", "-w", str(real_national.root), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert {"total_pence", "population", "per_head_pence", "gross_pence", "transfers_netted_pence", "cells", "missing"} <= set(data)
+    assert {"body_id", "cofog", "basis", "source", "pence"} <= set(data["cells"][0])
+    result = runner.invoke(app, ["count", "--place", "Trafford", "--year", "2017-18", "-w", str(real_national.root)])
+    assert result.exit_code == 0 and "Trafford" in result.output and "per head" in result.output
+    result = runner.invoke(app, ["compare", "--places", "Trafford,Lewisham,Cheltenham", "--year", "2017-18", "-w", str(real_national.root), "--json"])
+    assert result.exit_code == 0, result.output
+    assert [r["place"] for r in json.loads(result.output)] == ["Trafford", "Lewisham", "Cheltenham"]
+    for args, message in ((["--place", "Nowhere", "--year", "2017-18"], "no place"),
+                          (["--place", "Trafford", "--year", "2017-19"], "not a financial year"),
+                          (["--place", "Trafford", "--year", "2017-18", "--drill", "outturn/X/01"], "no cell")):
+        result = runner.invoke(app, ["count", *args, "-w", str(real_national.root)])
+        assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output, result.output
