@@ -132,3 +132,41 @@ def test_the_count_command_and_compare(real_national, tmp_path):
                           (["--place", "Trafford", "--year", "2017-18", "--drill", "outturn/X/01"], "no cell")):
         result = runner.invoke(app, ["count", *args, "-w", str(real_national.root)])
         assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output, result.output
+
+
+@pytest.fixture(scope="module")
+def greater_manchester_2014(real, tmp_path_factory):
+    """The four Greater Manchester councils' payments for September 2014, with the national sources for 2014-15."""
+    ws = tp.init_workspace(tmp_path_factory.mktemp("gm") / "ws", "Greater Manchester 2014-15")
+    tp.load_reference(ws, real / "reference_geography")
+    files = {"spend_council/manchester/manchester_spend_2014-09.xls": None, "spend_council/stockport/stockport_spend_2014-09.xls": "Stockport",
+             "spend_council/tameside/tameside_spend_2014-09.csv": "Tameside", "spend_council/trafford/trafford_spend_2014-09.csv": None,
+             "reference_finance/MHCLG_RS_2014-15_data_by_LA.xls": None, "reference_finance/HMT_CRA_2018_database.xlsx": None}
+    for rel, body in files.items():
+        (result,) = tp.ingest(ws, [real / rel], body=body)
+        assert result.status == "loaded", result
+    return ws
+
+
+def test_transfers_to_nhs_bodies_are_netted_and_netting_off_changes_the_total_by_exactly_that(greater_manchester_2014):
+    ws = greater_manchester_2014
+    net = tp.count_place(ws, "Greater Manchester", "2014-15")
+    gross = tp.count_place(ws, "Greater Manchester", "2014-15", net_transfers=False)
+    assert net.transfers_netted_pence > 0 and gross.transfers_netted_pence == 0
+    assert gross.total_pence - net.total_pence == net.transfers_netted_pence
+    assert gross.gross_pence == net.gross_pence
+    netted = [t for t in net.transfers if t["netted_pence"]]
+    kinds = {ws.register().bodies[t["payee_id"]].kind for t in netted}
+    assert kinds <= {"nhs_trust", "nhs_ccg", "nhs_icb", "nhs"}
+    assert sum(t["netted_pence"] for t in netted) == net.transfers_netted_pence
+    # payments between councils, police and fire are not netted: their outturn is already net of them
+    between = [t for t in net.transfers if ws.register().bodies[t["payee_id"]].kind in ("council", "police", "fire")]
+    assert between and all(t["netted_pence"] == 0 and "already net" in t["why"] for t in between)
+    # a district's share of a netted payment follows the payer's share of the district: Trafford nets only its own
+    trafford = tp.count_place(ws, "Trafford", "2014-15")
+    assert {t["payer_id"] for t in trafford.transfers if t["netted_pence"]} <= {"TRF"}
+    # councils counted from outturn cannot be declared complete
+    with pytest.raises(tp.count.CountError, match="counted from its outturn"):
+        tp.count_place(ws, "Trafford", "2014-15", complete=["Trafford"])
+    found = tp.drill(ws, net, next(c for c in net.cells if c.transfers_netted_pence).cell_id)
+    assert any(r["kind"] == "payment netted (transfer)" for r in found["rows"])

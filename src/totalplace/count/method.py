@@ -145,6 +145,8 @@ class _Counter:
     def share(self, area: list[str], cofog: str | None, what: str, pence: int) -> _Share | None:
         """How a figure spread over `area` falls to the place under the driver; None (and a gap said) if it cannot
         be shared."""
+        if set(area) <= set(self.districts):  # the place holds the whole area: no driver is needed
+            return _Share(Units({d: Fraction(1) for d in area}, {d: [d] for d in area}), set(self.districts))
         units = self.units(area, cofog)
         found = _Share(units, set(self.districts)) if units else None
         if found is None or found.straddles:
@@ -457,10 +459,12 @@ class _Counter:
             if body is None or r["body_id"] in self.body_basis:
                 continue
             area = self.area_of(body)
-            if area and any(d in self.districts for d in area):
-                self.gap(f"{body.name}: payments only ({r['months']} month(s) in {self.year}), not in the total",
-                         r["pence"], "its payments are used for detail and transfers; declare them complete "
-                         "(--complete) to count them, replacing the apportioned spending they are part of")
+            if area and not any(d in self.districts for d in area):
+                continue
+            self.gap(f"{body.name}: payments only ({r['months']} month(s) in {self.year}), not in the total",
+                     r["pence"], ("" if area else "its area is not in the register, so it may or may not spend in the "
+                                  "place; ") + "its payments are used for detail and transfers; declare them complete "
+                     "(--complete) to count them, replacing the apportioned spending they are part of")
 
 
 def count_place(
