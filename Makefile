@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/match.py
 	$(BIN)/python benchmarks/classify.py
+	$(BIN)/python benchmarks/count.py
 
 clean:
 	rm -rf $(VENV) demo-place benchmarks/work

@@ -33,7 +33,7 @@ from .sources.outturn import read_outturn, rematch_outturn, resolve_outturn_bodi
 from .sources.spend import FileFacts, SpendContext, read_text_table, read_workbook
 from .reference.places import load_places
 from .reference.register import load_register_files
-from .store.ledger import write_json_atomic
+from .store.ledger import write_json_atomic, write_summary
 from .workspace import Workspace
 
 USER_ERRORS = (IngestError, UnsupportedFile, WorkbookError, LayoutError, OverrideError)
@@ -250,6 +250,7 @@ def _manifest(
     ctx: SpendContext, path: Path, name: str, kind: FileKind, sha256: str, source_id: str, container: str | None,
     staged: Path, facts: FileFacts, body_given: str | None,
 ) -> dict[str, Any]:
+    summary_file = write_summary(ctx.engine, staged, [p.file for p in facts.parts if p.file])
     summary = totals(facts.parts)
     warnings: list[str] = []
     on = dt.date.fromisoformat(summary["date_min"]) if summary["date_min"] else None
@@ -284,6 +285,7 @@ def _manifest(
         "columns": columns,
         "override": facts.override.describe() if facts.override else None,
         "parts": [asdict(p) for p in facts.parts],
+        "summary": summary_file,
         **summary,
         "warnings": warnings,
         "error": None,

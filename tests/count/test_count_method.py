@@ -172,3 +172,13 @@ def test_drivers_are_checked_and_years_without_sources_say_so(place, tmp_path):
     count = tp.count_place(place, COUNTY, "2015-16", driver=driver(place))
     assert count.cells == [] and {m["what"] for m in count.missing} >= {
         "no revenue outturn return for 2015-16 is loaded", "no Country and Regional Analysis database holds 2015-16"}
+
+
+def test_the_count_reads_a_summary_of_the_ledger_that_adds_up_to_the_ledger(place):
+    with place.engine() as engine:
+        place.store.open_views(engine)
+        summary = engine.rows("""SELECT body_id, payee_body_id, transfer_kind, cofog, month, payments, pence FROM payment_flows
+                                 ORDER BY ALL""")
+        rows = engine.rows("""SELECT body_id, payee_body_id, transfer_kind, cofog, date_trunc('month', payment_date)::DATE,
+                                     count(*), sum(amount_pence) FROM ledger GROUP BY ALL ORDER BY ALL""")
+    assert summary == rows and len(rows) == 5

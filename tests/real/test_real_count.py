@@ -170,3 +170,34 @@ def test_transfers_to_nhs_bodies_are_netted_and_netting_off_changes_the_total_by
         tp.count_place(ws, "Trafford", "2014-15", complete=["Trafford"])
     found = tp.drill(ws, net, next(c for c in net.cells if c.transfers_netted_pence).cell_id)
     assert any(r["kind"] == "payment netted (transfer)" for r in found["rows"])
+
+
+def test_the_results_table_in_the_docs_is_what_the_library_counts(counts):
+    from pathlib import Path
+    import re
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "method.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| ([A-Z][A-Za-z ]+) \| (20\d\d-\d\d) \| £([\d,]+) \| ([\d,]+) \| £([\d,]+) \|", doc, flags=re.M)
+    assert len(rows) == 14
+    for name, year, total, population, per_head in rows:
+        count = counts[(name, year)]
+        assert int(total.replace(",", "")) == round(count.total_pence / 100), (name, year)
+        assert int(population.replace(",", "")) == count.population
+        assert int(per_head.replace(",", "")) == round(count.per_head_pence / 100), (name, year)
+
+
+def test_crosscheck_councils_outturn_against_cras_local_government_figure(real_national):
+    from totalplace.count.crosscheck import crosscheck
+    from typer.testing import CliRunner
+
+    found = crosscheck(real_national, "North West", "2017-18")
+    assert (found["region"]["code"], found["publication"], found["bodies"]) == ("E12000002", "CRA 2018", 50)
+    assert (found["outturn_pence"], found["cra_lg_current_pence"], found["cra_lg_capital_pence"]) == (
+        1515719966667, 1522788000000, 310567200000)
+    assert found["difference_current_pence"] == found["outturn_pence"] - found["cra_lg_current_pence"]
+    assert sum(r["outturn_pence"] for r in found["by_cofog"]) == found["outturn_pence"]
+    assert crosscheck(real_national, "E12000008", "2014-15")["outturn_pence"] == 1502642000000  # South East
+    result = CliRunner().invoke(app, ["crosscheck", "--region", "North West", "--year", "2017-18", "-w", str(real_national.root), "--json"])
+    assert result.exit_code == 0 and json.loads(result.output)["cra_lg_current_pence"] == 1522788000000
+    result = CliRunner().invoke(app, ["crosscheck", "--region", "Trafford", "--year", "2017-18", "-w", str(real_national.root)])
+    assert result.exit_code == 2 and "the cross-check is of a region" in result.output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from . import classify, demo, ledger, places, reference, suppliers
-from .count import compare, count
+from .count import compare, count, crosscheck
 from .ingest import ingest
 from .forget import forget
 from .init import init
@@ -26,6 +26,7 @@ app.command()(rejects)
 app.command()(forget)
 app.command()(count)
 app.command()(compare)
+app.command()(crosscheck)
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(reference.app, name="reference")
 app.add_typer(demo.app, name="demo")

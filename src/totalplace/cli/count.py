@@ -9,6 +9,7 @@ import typer
 
 from ..classify.reference import cofog_codes
 from ..count import compare_places, count_place, drill, export_count
+from ..count.crosscheck import crosscheck as crosscheck_region
 from ..count.result import Count
 from ..workspace import open_workspace
 from .options import CsvOption, JsonOption, WorkspaceOption
@@ -157,4 +158,30 @@ def compare(
         label = cofog_codes()[d].plain_label if d in cofog_codes() else "no function given"
         t.add_row(esc(f"  {d} {label}"), *[pounds(r["per_head_by_cofog_pence"].get(d)) for r in rows])
     t.add_row("bottom-up share", *[f"{r['basis_shares'].get('outturn', 0) + r['basis_shares'].get('payments', 0):.0%}" for r in rows])
+    console.print(t)
+
+
+@friendly_errors
+def crosscheck(
+    region: Annotated[str, typer.Option("--region", help="A region: a GSS code (E12000002) or a name (North West).")],
+    year: YearOption,
+    workspace: WorkspaceOption = Path("."),
+    as_json: JsonOption = False,
+    as_csv: CsvOption = False,
+) -> None:
+    """Councils' outturn summed over a region beside CRA's local government figure for it, by COFOG division."""
+    ws = open_workspace(workspace)
+    found = crosscheck_region(ws, region, year)
+    if as_json:
+        print_json(found)
+        return
+    if as_csv:
+        print_csv(found["by_cofog"], ["cofog", "outturn_pence", "cra_lg_current_pence", "cra_lg_capital_pence", "difference_current_pence"])
+        return
+    t = table(f"{esc(found['region']['name'])} {found['year']}: outturn of {found['bodies']} bodies beside {esc(found['publication'] or 'no CRA')} local government",
+              [("COFOG division", "left"), ("outturn", "right"), ("CRA LG current", "right"), ("difference", "right"), ("CRA LG capital", "right")])
+    for r in found["by_cofog"] + [{"cofog": "total", **{k: found[k] for k in ("outturn_pence", "cra_lg_current_pence", "difference_current_pence", "cra_lg_capital_pence")}}]:
+        label = r["cofog"] if r["cofog"] == "total" else f"{r['cofog'] or '—'} {cofog_codes()[r['cofog']].plain_label if r['cofog'] in cofog_codes() else 'no function given'}"
+        t.add_row(esc(label), pounds(r["outturn_pence"]), pounds(r["cra_lg_current_pence"]), pounds(r["difference_current_pence"]),
+                  pounds(r["cra_lg_capital_pence"]))
     console.print(t)

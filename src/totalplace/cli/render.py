@@ -73,7 +73,7 @@ def table(title: str | None, columns: list[tuple[str, str]]) -> Table:
         if justify == "right":
             t.add_column(header, justify="right", no_wrap=True, min_width=len(header))
         else:
-            t.add_column(header, justify=justify, overflow="fold")  # type: ignore[arg-type]
+            t.add_column(header, justify=justify, overflow="fold", min_width=min(max(len(header), 8), 16))  # type: ignore[arg-type]
     return t
 
 

@@ -179,25 +179,72 @@ class Store:
         if not parts:
             engine.execute(f"CREATE OR REPLACE TEMP VIEW outcomes AS SELECT * FROM ({_EMPTY_OUTCOMES}) WHERE false")
             engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {_ledger_select('outcomes')}")
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW payment_flows AS {_EMPTY_FLOWS}")
             return False
         scans = [f"SELECT * FROM read_parquet({Engine.parquet_list(parts)}, file_row_number = true, union_by_name = true)"]
         if heads:
             scans.append(f"SELECT * FROM read_parquet({Engine.parquet_list(heads)}, file_row_number = true, union_by_name = true)")
         union = " UNION ALL BY NAME ".join(scans)
-        engine.execute(
-            f"""
-            CREATE OR REPLACE TEMP VIEW outcomes AS
-            SELECT o.*,
-                   {_TRANSFER_KIND} AS transfer_kind,
-                   {_TRANSFER_KIND} IS NOT NULL AS is_transfer
-            FROM (
-              SELECT p.* EXCLUDE (row_base, file_row_number), p.row_base + p.file_row_number AS "row",
-                     f.file, m.body_id, m.body_name,
-                     CASE WHEN p.supplier_redacted THEN 'individual' ELSE d.counterparty_type END AS counterparty_type,
+        row_columns = f"""p.* EXCLUDE (row_base, file_row_number), p.row_base + p.file_row_number AS "row",
+                     f.file, m.body_id, m.body_name, {_COUNTERPARTY} AS counterparty_type,
                      d.body_id AS payee_body_id, d.body_name AS payee_body_name,
                      d.confidence AS match_confidence, d.method AS match_method,
-                     {_classification_columns()}
-              FROM ({union}) p
+                     {_classification_columns()}"""
+        engine.execute(f"""
+            CREATE OR REPLACE TEMP VIEW outcomes AS
+            SELECT o.*, {_TRANSFER_KIND} AS transfer_kind, {_TRANSFER_KIND} IS NOT NULL AS is_transfer
+            FROM ({_decided(union, row_columns)}) o""")
+        # The same decisions over the loaded rows summed by everything they are decided on and by month: what
+        # the count reads (count/flows.py). Summing first, then joining, is what makes it cheap.
+        summaries = [self.ledger_dir / m["source_id"] / m["summary"] for m in manifests if m.get("summary")]
+        unsummed = [p for m in manifests if not m.get("summary") for p in self.part_paths(m)]
+        summed = " UNION ALL BY NAME ".join(
+            ([f"SELECT * FROM read_parquet({Engine.parquet_list(summaries)}, union_by_name = true)"] if summaries else [])
+            + ([summary_sql(unsummed)] if unsummed else []))
+        flow_columns = f"""m.body_id, m.body_name, {_COUNTERPARTY} AS counterparty_type, d.body_id AS payee_body_id,
+                      d.body_name AS payee_body_name, CASE WHEN x.method IS NOT NULL THEN x.cofog ELSE c.cofog END AS cofog,
+                      p.month, p.n, p.pence"""
+        engine.execute(f"""
+            CREATE OR REPLACE TEMP VIEW payment_flows AS
+            SELECT o.body_id, any_value(o.body_name) AS body_name, o.payee_body_id,
+                   any_value(o.payee_body_name) AS payee_body_name, {_TRANSFER_KIND} AS transfer_kind, o.cofog, o.month,
+                   sum(o.n)::BIGINT AS payments, sum(o.pence)::BIGINT AS pence
+            FROM ({_decided(summed, flow_columns)}) o
+            GROUP BY o.body_id, o.payee_body_id, transfer_kind, o.cofog, o.month""")
+        engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {_ledger_select('outcomes')}")
+        return True
+
+
+_COUNTERPARTY = "CASE WHEN p.supplier_redacted THEN 'individual' ELSE d.counterparty_type END"
+
+SUMMARY_FILE = "summary.parquet"
+
+
+def summary_sql(parts: list[Path]) -> str:
+    """A file's loaded rows summed by everything a payment's decisions are keyed on (its body as published, its
+    supplier, its labels and purpose) and by month: what the count's view of the ledger is built from."""
+    return f"""SELECT source_id, body_code_published, body_name_published, supplier, supplier_redacted, directorate,
+                      service_area, expense_category, expense_type, description,
+                      date_trunc('month', payment_date)::DATE AS month, count(*)::BIGINT AS n,
+                      sum(amount_pence)::BIGINT AS pence
+               FROM read_parquet({Engine.parquet_list(parts)}, union_by_name = true)
+               WHERE status = 'loaded' AND payment_date IS NOT NULL GROUP BY ALL"""
+
+
+def write_summary(engine: Engine, folder: Path, part_files: list[str]) -> str | None:
+    """Write a staged file's summary beside its parts (ingest does this once per file); returns its name."""
+    if not part_files:
+        return None
+    engine.copy_parquet(summary_sql([folder / f for f in part_files]), folder / SUMMARY_FILE)
+    return SUMMARY_FILE
+
+
+def _decided(rows: str, columns: str) -> str:
+    """`rows` (payment rows, or rows summed by what decisions are keyed on) joined to their file, their body,
+    their supplier's decision and their classification, selecting `columns` (p: rows, f: file, m: body,
+    d: supplier decision, c: label decision, x: the row's own decision)."""
+    return f"""SELECT {columns}
+              FROM ({rows}) p
               JOIN source_files f ON f.source_id = p.source_id
               LEFT JOIN body_map m
                 ON m.source_id = p.source_id
@@ -214,12 +261,7 @@ class Store:
                AND x.expense_label = {EXPENSE_LABEL_SQL.format(p="p.")}
                AND x.purpose = {PURPOSE_SQL.format(p="p.")}
                AND x.supplier = {SUPPLIER_SQL.format(p="p.")}
-               AND x.payee = coalesce(CASE WHEN p.supplier_redacted THEN 'individual' ELSE d.counterparty_type END, '')
-            ) o
-            """
-        )
-        engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {_ledger_select('outcomes')}")
-        return True
+               AND x.payee = coalesce({_COUNTERPARTY}, '')"""
 
 
 # A payment to a public body is a transfer: of a service ("service"), of tax and statutory deductions ("tax"),
@@ -244,6 +286,10 @@ _EMPTY_DECISION = """NULL::VARCHAR AS cofog, NULL::VARCHAR AS cofog_group, NULL:
 
 _EMPTY_DECISIONS = """SELECT NULL::VARCHAR AS supplier, NULL::VARCHAR AS counterparty_type, NULL::VARCHAR AS body_id,
   NULL::VARCHAR AS body_name, NULL::DOUBLE AS confidence, NULL::VARCHAR AS method, NULL::VARCHAR AS reason WHERE false"""
+
+_EMPTY_FLOWS = """SELECT NULL::VARCHAR AS body_id, NULL::VARCHAR AS body_name, NULL::VARCHAR AS payee_body_id,
+  NULL::VARCHAR AS payee_body_name, NULL::VARCHAR AS transfer_kind, NULL::VARCHAR AS cofog, NULL::DATE AS month,
+  NULL::BIGINT AS payments, NULL::BIGINT AS pence WHERE false"""
 
 _BODY_MAP_SCHEMA = pa.schema(
     [("source_id", pa.string()), ("file", pa.string()), ("code_key", pa.string()), ("name_key", pa.string()),
