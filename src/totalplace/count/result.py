@@ -145,6 +145,7 @@ class Count:
             "by_body": self.by("body"),
             "by_theme": self.by("theme"),
             "cells": [c.to_json() for c in sorted(self.cells, key=lambda c: -c.pence)],
+            "coverage": self.coverage(),
             "districts": self.districts,
             "transfers": self.transfers,
             "missing": self.missing,
