@@ -24,6 +24,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/match.py
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/count.py
+	$(BIN)/python benchmarks/colocate.py
 
 clean:
 	rm -rf $(VENV) demo-place benchmarks/work
