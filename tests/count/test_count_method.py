@@ -74,6 +74,14 @@ def place(tmp_path_factory) -> tp.Workspace:
     with (reference / "ons_LAD18_to_RGN18_England.csv").open("w", encoding="utf-8", newline="") as f:
         f.write("LAD18CD,LAD18NM,RGN18CD,RGN18NM,FID\n"
                 f"{NORTHTOWN},Northtown,{REGION},North West,1\n{SOUTHVALE},Southvale,{REGION},North West,2\n")
+    # the ICB's area: the districts' LSOAs are in its one CCG, whose partnership became the ICB
+    (reference / "ons_LSOA11_CCG20_LAD20_England.csv").write_text(
+        "FID,LSOA11CD,LSOA11NM,CCG20CD,CCG20CDH,CCG20NM,LAD20CD,LAD20NM\n"
+        f"1,E01999001,Northtown 001A,E38999001,99Z,NHS Demoshire CCG,{NORTHTOWN},Northtown\n"
+        f"2,E01999002,Southvale 001A,E38999001,99Z,NHS Demoshire CCG,{SOUTHVALE},Southvale\n", encoding="utf-8")
+    (reference / "ons_CCG20_to_STP20_England.csv").write_text(
+        "FID,CCG20CD,CCG20CDH,CCG20NM,STP20CD,STP20CDH,STP20NM\n1,E38999001,99Z,NHS Demoshire CCG,E54999001,QZZ,Demoshire\n",
+        encoding="utf-8")
     (folder / "drivers.csv").write_text(f"code,value\n{NORTHTOWN},60000\n{SOUTHVALE},40000\n", encoding="utf-8")
     ws = tp.init_workspace(folder / "ws", "count method (SYNTHETIC)")
     tp.load_reference(ws, reference)
@@ -120,7 +128,14 @@ def test_a_district_takes_its_share_of_the_county_police_and_region_by_the_drive
     assert all("2 districts" in c.driver or c.driver == "whole" for c in count.cells)
     # rent rebates to HRA tenants are not counted, and levies are listed, not counted
     assert not any(p.get("line") == 713 for c in count.cells for p in c.parts)
-    assert count.total_pence == sum(cells(count).values())
+    assert count.gross_pence == sum(cells(count).values())
+    # Northtown's £50,000 to the ICB, which is counted (top-down, in health): netted from Northtown's own spending,
+    # across its functions as it reports no health spending
+    assert count.transfers_netted_pence == 5_000_000 == count.gross_pence - count.total_pence
+    (transfer,) = count.transfers
+    assert (transfer["payer_id"], transfer["payee_id"], transfer["netted_pence"]) == ("NTN", "E54999001", 5_000_000)
+    assert "across the payer's functions" in transfer["why"]
+    assert [(c.body_id, c.cofog, c.transfers_netted_pence) for c in count.cells if c.transfers_netted_pence] == [("NTN", "05", 5_000_000)]
 
 
 def test_the_districts_shares_add_up_to_the_county_and_the_region(place):
@@ -169,9 +184,30 @@ def test_drivers_are_checked_and_years_without_sources_say_so(place, tmp_path):
     bad.write_text("place,value\n", encoding="utf-8")
     with pytest.raises(DriverError, match="needs columns 'code' and 'value'"):
         tp.count_place(place, COUNTY, "2017-18", driver=bad)
-    count = tp.count_place(place, COUNTY, "2015-16", driver=driver(place))
-    assert count.cells == [] and {m["what"] for m in count.missing} >= {
-        "no revenue outturn return for 2015-16 is loaded", "no Country and Regional Analysis database holds 2015-16"}
+    with pytest.raises(CountError, match=r"nothing to count 2015-16 from: .* \(loaded sources hold 2017-18\)"):
+        tp.count_place(place, COUNTY, "2015-16", driver=driver(place))
+    bad.write_bytes("code,value\nE07999001,1\xa3\n".encode("cp1252"))
+    with pytest.raises(DriverError, match="is not UTF-8"):
+        tp.count_place(place, COUNTY, "2017-18", driver=bad)
+
+
+def test_a_driver_table_is_never_mixed_with_population(place, tmp_path):
+    partial = tmp_path / "health.csv"
+    partial.write_text(f"code,value,cofog\n{NORTHTOWN},3,07\n", encoding="utf-8")  # Southvale left out
+    count = tp.count_place(place, NORTHTOWN, "2017-18", driver=partial)
+    assert not [c for c in count.cells if c.cofog == "07" and c.basis == "apportioned"]
+    (gap,) = [m for m in count.missing if m["what"] == "CRA 2018: spending in North West: cannot be shared to the place"
+              and "health for 07 (health.csv)" in m["detail"]]
+    assert gap["detail"].endswith(SOUTHVALE) and gap["pence"] == 20_000_000_000
+    partial.write_text(f"code,value,cofog\n{NORTHTOWN},3,07\n{SOUTHVALE},1,07\n", encoding="utf-8")
+    count = tp.count_place(place, NORTHTOWN, "2017-18", driver=partial)
+    health = next(c for c in count.cells if c.cofog == "07" and c.basis == "apportioned")
+    assert health.gross_pence == 15_000_000_000 and "health" in health.driver  # 3 parts in 4 of £200m
+
+
+def test_only_a_body_whose_area_is_known_can_be_declared_complete(place):
+    with pytest.raises(CountError, match="no area in the register"):
+        tp.count_place(place, COUNTY, "2017-18", driver=driver(place), complete=["Department for Education"])
 
 
 def test_the_count_reads_a_summary_of_the_ledger_that_adds_up_to_the_ledger(place):

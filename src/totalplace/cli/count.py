@@ -13,7 +13,7 @@ from ..count.crosscheck import crosscheck as crosscheck_region
 from ..count.result import Count
 from ..workspace import open_workspace
 from .options import CsvOption, JsonOption, WorkspaceOption
-from .render import console, esc, friendly_errors, note, pounds, print_csv, print_json, table
+from .render import console, errors, esc, friendly_errors, note, pounds, print_csv, print_json, table
 
 GROUPINGS = ("body", "cofog", "theme", "basis", "sector")
 PlaceOption = Annotated[str, typer.Option("--place", "-p", help="The place: a GSS code (E08000009) or a name (Trafford).")]
@@ -51,6 +51,8 @@ def count(
     if as_json and as_csv:
         raise typer.BadParameter("choose one of --json and --csv", param_hint="--json/--csv")
     keys = _by(by)
+    if drill_cell and export:
+        raise typer.BadParameter("use --drill or --export, not both", param_hint="--drill/--export")
     ws = open_workspace(workspace)
     with console.status(f"counting {place} {year}", spinner="dots"):
         result = count_place(ws, place, year, driver=driver, complete=complete or (), net_transfers=netting)
@@ -75,7 +77,10 @@ def count(
         return
     if export:
         written = export_count(result, export)
-        note(f"written {written}")
+        if as_json or as_csv:
+            errors.print(f"written {written}", highlight=False, markup=False)
+        else:
+            note(f"written {written}")
     if as_json:
         data = result.to_json()
         if keys:

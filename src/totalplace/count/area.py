@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 
-from ..reference.places import LOCAL_AUTHORITY_DISTRICTS, Places
+from ..reference.places import LOCAL_AUTHORITY_DISTRICTS, Place, Places
 from .year import FinancialYear
 
 
@@ -23,16 +23,35 @@ class DriverError(ValueError):
 
 
 def districts_in_year(places: Places, code: str, year: FinancialYear) -> list[str]:
-    """The codes of the districts that made up `code` on the first day of `year`."""
+    """The codes of the districts that made up `code` on the first day of `year`.
+
+    The lookups link areas to the districts of their own year, so a district created later (East Suffolk, 2019)
+    stands for the districts it replaced (Suffolk Coastal and Waveney) in earlier years. A county keeps only
+    districts of its own region: the register's one known slip (Forest Heath, a Suffolk district, given Surrey's
+    county code) is not followed."""
     place = places.places[code]
     day = year.first_day.isoformat()
 
-    def existed(p) -> bool:  # type: ignore[no-untyped-def]
+    def existed(p: Place) -> bool:
         return (not p.start_date or p.start_date <= day) and (not p.end_date or p.end_date > day)
 
+    def then(p: Place, depth: int = 0) -> list[str]:
+        if existed(p):
+            return [p.code]
+        if depth > 3 or (p.start_date and p.start_date <= day):
+            return []
+        return [c for q in places.predecessors(p.code) if q.kind in LOCAL_AUTHORITY_DISTRICTS for c in then(q, depth + 1)]
+
     if place.kind in LOCAL_AUTHORITY_DISTRICTS:
-        return [code] if existed(place) else []
-    return sorted(p.code for p in places.districts(code, current_only=False) if existed(p))
+        found = then(place)
+    else:
+        found = [c for p in places.districts(code, current_only=False) for c in then(p)]
+    found = sorted(set(found))
+    if place.kind == "county" and found:
+        regions = [places.parents_of.get(d, {}).get("region") for d in found]
+        usual = max(set(r for r in regions if r), key=regions.count, default=None)
+        found = [d for d, r in zip(found, regions) if r is None or r == usual]
+    return found
 
 
 @dataclass
@@ -51,6 +70,7 @@ class Driver:
     source: str
     values: dict[str, Fraction]  # district code -> value, for every function
     by_function: dict[str, dict[str, Fraction]] = field(default_factory=dict)  # division -> district -> value
+    table: str = ""  # the user's table the by-function values come from
 
     def units(self, districts: list[str], places: Places, cofog: str | None = None) -> "Units | None":
         """The driver's values over these districts, as units to share between. A district that had ended by the
@@ -84,7 +104,7 @@ class Driver:
 
     def describe(self, cofog: str | None = None) -> str:
         if cofog and cofog in self.by_function:
-            return f"{self.name} for {cofog} ({self.source})"
+            return f"{Path(self.table).stem} for {cofog} ({self.table})"
         return f"{self.name} ({self.source})"
 
 
@@ -98,8 +118,9 @@ def population_driver(places: Places) -> Driver:
 
 def read_driver(path: str | Path, places: Places, base: Driver) -> Driver:
     """A user's driver table: a CSV with columns `code` (a district's GSS code), `value`, and optionally `cofog`
-    (a division such as 07, for a driver used for that function only; blank for all functions). Districts and
-    functions the table leaves out keep the population driver."""
+    (a division such as 07, for a driver used for that function only; blank for all functions). Functions the
+    table gives no rows for keep the population driver; where it has rows it must cover every district of an
+    area shared by it."""
     path = Path(path)
     try:
         with path.open(encoding="utf-8-sig", newline="") as f:
@@ -111,6 +132,8 @@ def read_driver(path: str | Path, places: Places, base: Driver) -> Driver:
             rows = [{k.strip().lower(): (v or "").strip() for k, v in row.items() if k} for row in reader]
     except OSError as exc:
         raise DriverError(f"{path}: cannot be read ({exc.strerror}).") from exc
+    except UnicodeDecodeError:
+        raise DriverError(f"{path}: is not UTF-8 text; save it as CSV UTF-8 and try again.") from None
     for_all: dict[str, Fraction] = {}
     by_function: dict[str, dict[str, Fraction]] = {}
     for number, row in enumerate(rows, start=2):
@@ -130,6 +153,8 @@ def read_driver(path: str | Path, places: Places, base: Driver) -> Driver:
             by_function.setdefault(cofog, {})[code] = value
         else:
             for_all[code] = value
-    values = {**base.values, **for_all}
-    merged = {division: {**values, **table} for division, table in by_function.items()}
-    return Driver(f"{path.stem} (else population)", f"{path.name}; {base.source}", values, merged)
+    # A table is used whole, never mixed with population (its values may be in other units): a figure whose area
+    # has a district the table leaves out cannot be shared, and the count says so.
+    if for_all:
+        return Driver(path.stem, path.name, for_all, by_function, path.name)
+    return Driver(base.name, base.source, base.values, by_function, path.name)

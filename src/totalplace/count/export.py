@@ -13,6 +13,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from ..store.ledger import write_csv_atomic
 from .result import Count
@@ -54,10 +55,18 @@ def export_count(count: Count, path: str | Path, fmt: str | None = None) -> Path
     """Write the count to `path` as csv, xlsx, parquet or a data package (a folder), chosen by `fmt` or the
     path's suffix (a path with no suffix is a data package). The file appears whole or not at all."""
     path = Path(path)
+    try:
+        return _export(count, path, fmt)
+    except (OSError, xlsxwriter.exceptions.XlsxWriterException) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ExportError(f"{path}: cannot be written ({reason}); check that its folder exists and can be written to.") from None
+
+
+def _export(count: Count, path: Path, fmt: str | None) -> Path:
     fmt = fmt or {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".json": "datapackage", "": "datapackage"}.get(path.suffix.lower())
     if fmt not in FORMATS:
-        raise ExportError(f"{path}: cannot tell the format; use a .csv, .xlsx or .parquet name, a folder name for a "
-                          "data package, or --format.")
+        raise ExportError(f"{path}: cannot tell the format; use a .csv, .xlsx or .parquet name, or a folder name "
+                          "(no extension) for a data package.")
     rows = cell_rows(count)
     if fmt == "csv":
         write_csv_atomic(path, [n for n, _, _ in CELL_FIELDS], rows)
@@ -128,8 +137,10 @@ def _table(sheet: Any, rows: list[dict[str, Any]], bold: Any, money: Any) -> Non
 
 def _package(count: Count, rows: list[dict[str, Any]], folder: Path) -> None:
     """A Frictionless data package: cells.csv and missing.csv with table schemas, the totals in the descriptor."""
+    if not folder.parent.is_dir():
+        raise ExportError(f"{folder}: the folder {folder.parent} does not exist; make it first.")
     staged = folder.with_name(f".{folder.name}.{uuid.uuid4().hex[:8]}")
-    staged.mkdir(parents=True)
+    staged.mkdir()
     write_csv_atomic(staged / "cells.csv", [n for n, _, _ in CELL_FIELDS], rows)
     write_csv_atomic(staged / "missing.csv", [n for n, _, _ in MISSING_FIELDS], count.missing)
     name = f"totalplace-count-{count.place['code'].lower()}-{count.year}"

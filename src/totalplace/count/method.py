@@ -33,7 +33,6 @@ from .year import FinancialYear
 # (line 981): counting the rebate too would count the same pound twice.
 HRA_REBATE_LINE = 713
 NHS_KINDS = ("nhs_icb", "nhs_ccg", "nhs_trust", "nhs")
-COUNCIL_CLASSES = ("SC", "SD", "MD", "UA", "L")
 
 
 class CountError(ValueError):
@@ -107,8 +106,8 @@ class _Counter:
         self.missing: list[dict[str, Any]] = []
         self.notes: list[str] = []
         self.transfers: list[dict[str, Any]] = []
-        self.body_share: dict[str, Fraction] = {}  # body -> the place's part of its spending (for netting)
         self.body_split: dict[str, _Share] = {}
+        self.outturn_bodies: dict[str, Body] = {}
         self._units: dict[tuple[tuple[str, ...], str], Units | None] = {}  # body -> how its spending is shared
         self.body_basis: dict[str, str] = {}
 
@@ -182,20 +181,28 @@ class _Counter:
             return False
         source_id, file = source
         records = self.engine.records(
-            """SELECT body_id, coalesce(body_register_name, body_name) AS name, body_name AS published, class, line,
-                      kind, cofog, cofog_group, pence, sheet, "row"
+            """SELECT body_id, coalesce(body_register_name, body_name) AS name, body_name AS published, ecode, ons_code,
+                      class, line, kind, cofog, cofog_group, pence, sheet, "row"
                FROM outturn WHERE source_id = ? AND year = ? ORDER BY body_name, line""", [source_id, self.year.label])
         by_body: dict[tuple[str | None, str], list[dict[str, Any]]] = defaultdict(list)
         for r in records:
             by_body[(r["body_id"], r["published"])].append(r)
         lines = outturn_lines()
         unplaced: list[tuple[str, int]] = []
-        councils_counted = False
         levies: dict[int, int] = defaultdict(int)
         for (body_id, published), rows in by_body.items():
             body = self.register.bodies.get(body_id or "")
             spent = sum(r["pence"] for r in rows if lines[r["line"]].counted and r["line"] != HRA_REBATE_LINE)
             area = self.area_of(body) if body else []
+            ons = rows[0]["ons_code"] or ""
+            if not area and ons in self.places.places:
+                # not in the register (or without an area there), but the return's own ONS code places it
+                area = districts_in_year(self.places, ons, self.year)
+                body = Body(body_id or f"RS:{rows[0]['ecode']}", body.name if body else published, "council",
+                            place=ons, note="placed by the ONS code the outturn return gives")
+                if area and any(d in self.districts for d in area):
+                    self.notes.append(f"{body.name} is placed by the ONS code the outturn return gives ({ons}); "
+                                      "the register does not place it.")
             if not area:
                 if spent:
                     unplaced.append((published, spent))
@@ -203,8 +210,8 @@ class _Counter:
             in_place = [d for d in area if d in self.districts]
             if not in_place:
                 continue
-            councils_counted |= rows[0]["class"] in COUNCIL_CLASSES
             self.body_basis[body.body_id] = "outturn"
+            self.outturn_bodies[body.body_id] = body
             for r in rows:
                 line = lines[r["line"]]
                 if r["pence"] == 0 or not (line.counted or line.kind == "transfer") or r["line"] == HRA_REBATE_LINE:
@@ -214,7 +221,6 @@ class _Counter:
                     continue
                 part = share.part(r["pence"])
                 fraction = share.fraction()
-                self.body_share.setdefault(body.body_id, fraction)
                 self.body_split.setdefault(body.body_id, share)
                 if line.kind == "transfer":
                     levies[r["line"]] += part
@@ -230,20 +236,36 @@ class _Counter:
                                    "row": r["row"], "line": r["line"], "line_name": line.name, "pence": r["pence"],
                                    "place_pence": part})
         self._expected_councils(set(self.body_basis))
-        for number, pence in sorted(levies.items()):
-            if pence:
-                self.gap(f"{lines[number].name} paid by the counted bodies", pence,
-                         "a levy or precept is spent by the body it is paid to; it is in the count only where that "
-                         "body's own outturn is (the receiving body is not named in the return)")
+        self._levies(levies)
         if unplaced:
             unplaced.sort(key=lambda x: -x[1])
             self.notes.append(
-                f"{len(unplaced)} bodies in the {self.year} outturn have no area in the register and are in no "
-                f"place's count: " + "; ".join(f"{name} ({pence / 100:,.0f})" for name, pence in unplaced[:8])
-                + ("; …" if len(unplaced) > 8 else ""))
+                f"{len(unplaced)} bodies in the {self.year} outturn have no area in the register and no ONS code that "
+                "places them, so they are in no place's count (their levies, where the count lists them, are "
+                "what the place's councils pay them): " + "; ".join(f"{name} ({pence / 100:,.0f})" for name, pence in unplaced))
         self.notes.append(f"Bottom-up: revenue outturn {self.year} from {file} (net current expenditure: service lines, "
                           "housing benefits and the Housing Revenue Account; totals, financing and levies not added).")
-        return councils_counted
+        return True
+
+    def _levies(self, levies: dict[int, int]) -> None:
+        """A levy or precept is spent by the body paid. It is in the count where that body is: the transport levy
+        in a combined authority's outturn, the Environment Agency's flood defence levy in CRA (DEFRA); otherwise
+        the count says it is missing."""
+        lines = outturn_lines()
+        authorities = [b for b in self.outturn_bodies.values() if b.kind in ("combined_authority", "regional_authority")]
+        for number, pence in sorted(levies.items()):
+            if not pence:
+                continue
+            if number == 722 and authorities:
+                self.notes.append(f"{lines[number].name} ({pence / 100:,.0f}) is counted where it is spent, in the outturn "
+                                  f"of {', '.join(b.name for b in authorities)}.")
+            elif number == 759:
+                self.notes.append(f"{lines[number].name} ({pence / 100:,.0f}) is counted where it is spent: the "
+                                  "Environment Agency's spending is in CRA (DEFRA), apportioned.")
+            else:
+                self.gap(f"{lines[number].name} paid by the counted bodies", pence,
+                         "a levy or precept is spent by the body it is paid to, and that body is not counted here "
+                         "(parish councils, waste disposal and other authorities the register gives no area)")
 
     def _expected_councils(self, counted: set[str]) -> None:
         """Every council that served the place in the year should be in the outturn; say which are not."""
@@ -336,8 +358,9 @@ class _Counter:
     # --- payments-only bodies ---------------------------------------------------------------------------------
 
     def payments(self) -> None:
-        """Bodies a user declares complete are counted from their payments; their spending on a function
-        replaces the same amount of apportioned central government spending on it (it is part of it)."""
+        """Bodies a user declares complete are counted from their payments. A body whose spending CRA holds in a
+        department's figure (an NHS body in health's) has the same amount taken out of that department's
+        apportioned spending on the same function, so it is not counted twice; what cannot be taken out is said."""
         bodies = []
         for name in self.complete_names:
             body, candidates = self.register.resolve(name, self.year.first_day)
@@ -348,32 +371,35 @@ class _Counter:
             if self.body_basis.get(body.body_id) == "outturn":
                 raise CountError(f"--complete '{name}': {body.name} is counted from its outturn for {self.year}; "
                                  "its payments give the detail, not the total.")
+            if not self.area_of(body):
+                raise CountError(f"--complete '{name}': {body.name} has no area in the register, so its part of the "
+                                 "place cannot be found; only a body whose area is known can be counted from its payments.")
             bodies.append(body)
         for body in bodies:
             rows = self.engine.records(
                 """SELECT cofog, sum(pence)::BIGINT AS pence, sum(payments)::BIGINT AS n, count(DISTINCT month) AS months
-                   FROM flows WHERE body_id = ? AND month BETWEEN ? AND ? GROUP BY ALL""",
+                   FROM flows WHERE body_id = ? AND month BETWEEN ? AND ? GROUP BY ALL ORDER BY cofog""",
                 [body.body_id, self.year.first_day, self.year.last_day])
             if not rows:
                 self.gap(f"{body.name}: declared complete, but has no payments in {self.year}", None)
                 continue
             area = self.area_of(body)
             in_place = [d for d in area if d in self.districts]
-            if area and not in_place:
+            if not in_place:
                 self.gap(f"{body.name}: declared complete, but its area is outside the place", None)
                 continue
             months = max(r["months"] for r in rows)
+            department = self._department_of(body)
             self.body_basis[body.body_id] = "payments"
             for r in rows:
-                share = self.share(area, r["cofog"], f"{body.name} payments", r["pence"]) if area else None
-                if area and share is None:
+                share = self.share(area, r["cofog"], f"{body.name} payments", r["pence"])
+                if share is None:
                     continue
-                part = share.part(r["pence"]) if share else r["pence"]
-                fraction = share.fraction() if share else Fraction(1)
-                self.body_share.setdefault(body.body_id, fraction)
-                if share:
-                    self.body_split.setdefault(body.body_id, share)
-                driver = "whole (declared by the user)" if not share or share.whole else self.driver.describe(r["cofog"])
+                part = share.part(r["pence"])
+                fraction = share.fraction()
+                self.body_split.setdefault(body.body_id, share)
+                driver = "whole" if share.whole else (
+                    f"{self.driver.describe(r['cofog'])}: {len(in_place)} of the {len(area)} districts of {self.places.places[body.place].name}")
                 cell = self.cell(body.body_id, body.name, r["cofog"], "payments", "CG" if body.kind in NHS_KINDS else "LG",
                                  "payments in the ledger", driver, float(fraction))
                 cell.note = f"payments declared complete by the user ({months} month(s) of payments in the year)"
@@ -381,23 +407,33 @@ class _Counter:
                 cell.gross_pence += part
                 cell.parts.append({"kind": "payments", "body_id": body.body_id, "cofog": r["cofog"], "rows": r["n"],
                                    "pence": r["pence"], "place_pence": part})
-                self._replace_apportioned(r["cofog"], part, body.name)
+                self._replace_apportioned(department, r["cofog"], part, body.name)
 
-    def _replace_apportioned(self, cofog: str | None, pence: int, name: str) -> None:
+    def _department_of(self, body: Body) -> str | None:
+        """The CRA department whose figure holds the body's spending: health for NHS bodies, a department for
+        itself; None for local government (CRA's LG part is not in the count where outturn is loaded)."""
+        if body.kind in NHS_KINDS:
+            return "Department of Health"
+        if body.kind == "central_government":
+            return body.name
+        return None
+
+    def _replace_apportioned(self, department: str | None, cofog: str | None, pence: int, name: str) -> None:
         targets = {c.body_id: c for c in self.cells.values()
-                   if c.basis == "apportioned" and c.cofog == cofog and "CG" in c.sector and c.gross_pence > 0}
-        available = sum(c.gross_pence for c in targets.values())
-        if not targets or pence <= 0:
-            return
-        take = min(pence, available)
-        for body_id, amount in allocate(take, {k: c.gross_pence for k, c in targets.items()}).items():
-            cell = targets[body_id]
-            cell.gross_pence -= amount
-            cell.replaced_pence += amount
-            cell.note = (cell.note + "; " if cell.note else "") + f"{amount / 100:,.2f} replaced by {name}'s payments"
-        if take < pence:
-            self.notes.append(f"{name}'s payments on {cofog} exceed the apportioned central government spending on it "
-                              f"by {(pence - take) / 100:,.2f}: the excess is counted as well.")
+                   if c.basis == "apportioned" and department and c.body_name.startswith(department)
+                   and c.cofog == cofog and c.gross_pence > 0}
+        take = min(max(pence, 0), sum(c.gross_pence for c in targets.values()))
+        if take:
+            for body_id, amount in allocate(take, {k: c.gross_pence for k, c in targets.items()}).items():
+                cell = targets[body_id]
+                cell.gross_pence -= amount
+                cell.replaced_pence += amount
+                cell.note = (cell.note + "; " if cell.note else "") + f"{amount / 100:,.2f} replaced by {name}'s payments"
+        if take != pence:
+            where = (f"{department}'s apportioned spending on {cofog or 'no function'}" if department
+                     else "nothing apportioned (the body is not part of a CRA department's figure counted here)")
+            self.notes.append(f"{name}'s payments on {cofog or 'no function'} ({pence / 100:,.2f}) replace "
+                              f"{take / 100:,.2f} of {where}: {(pence - take) / 100:,.2f} is counted in addition.")
 
     # --- transfers --------------------------------------------------------------------------------------------
 
@@ -421,8 +457,7 @@ class _Counter:
                GROUP BY ALL ORDER BY body_id, payee_body_id, cofog""",
             [self.year.first_day, self.year.last_day, sorted(payers), sorted(receivers)])
         for r in rows:
-            payer = self.register.bodies[r["body_id"]]
-            share = self.body_share.get(payer.body_id, Fraction(1))
+            payer = self.outturn_bodies.get(r["body_id"]) or self.register.bodies[r["body_id"]]
             split = self.body_split.get(payer.body_id)
             amount = split.part(r["pence"]) if split else r["pence"]
             entry = {"payer_id": payer.body_id, "payer": payer.name, "payee_id": r["payee_body_id"],
@@ -434,12 +469,21 @@ class _Counter:
                 entry["why"] = "not netted: netting turned off"
             else:
                 basis = self.body_basis[payer.body_id]
-                cell = self.cell(payer.body_id, payer.name, r["cofog"], basis, "LG", "", "", float(share))
-                cell.transfers_netted_pence += amount
-                cell.parts.append({"kind": "netting", "payer_id": payer.body_id, "payee_id": r["payee_body_id"],
-                                   "cofog": r["cofog"], "pence": r["pence"], "place_pence": amount})
+                own = [c for c in self.cells.values() if c.basis == basis and c.body_id == payer.body_id and c.gross_pence > 0]
+                same = [c for c in own if c.cofog == r["cofog"]]
+                targets = same or own
+                if not targets:
+                    entry["why"] = "not netted: the payer has no spending in the count to net it from"
+                    self.transfers.append(entry)
+                    continue
+                for cell, netted in zip(targets, allocate(amount, {str(i): c.gross_pence for i, c in enumerate(targets)}).values()):
+                    cell.transfers_netted_pence += netted
+                    cell.parts.append({"kind": "netting", "payer_id": payer.body_id, "payee_id": r["payee_body_id"],
+                                       "cofog": r["cofog"], "pence": r["pence"], "place_pence": netted})
                 entry["netted_pence"] = amount
-                entry["why"] = (f"netted: {r['payee_name']} is counted ({receivers[r['payee_body_id']]}) and spends it")
+                entry["why"] = (f"netted: {r['payee_name']} is counted ({receivers[r['payee_body_id']]}) and spends it"
+                                + ("" if same else f"; netted across the payer's functions in proportion, as its count "
+                                   f"has no spending on {r['cofog'] or 'no function'}"))
             self.transfers.append(entry)
 
     def _nhs_bodies_serving(self) -> list[Body]:
@@ -486,6 +530,12 @@ def count_place(
         workspace.store.open_views(engine)
         open_flows(workspace.store, engine)
         counter = _Counter(workspace, engine, place, year, driver, complete, net_transfers)
+        label = counter.year.label
+        if not engine.rows("SELECT 1 FROM outturn WHERE year = ? UNION ALL SELECT 1 FROM cra WHERE year = ? LIMIT 1", [label, label]):
+            held = engine.rows("SELECT DISTINCT year FROM (SELECT year FROM outturn UNION SELECT year FROM cra) ORDER BY year")
+            raise CountError(f"nothing to count {label} from: no revenue outturn return or CRA database holds it"
+                             + (f" (loaded sources hold {', '.join(y for (y,) in held)})" if held else
+                                "; ingest the RS return and CRA database first (see docs/method.md)") + ".")
         councils_bottom_up = counter.bottom_up()
         counter.top_down(councils_bottom_up)
         counter.payments()

@@ -325,7 +325,10 @@ def load_register_files(folder: Path) -> tuple[Register, dict[str, int]]:
             if len(r) < 2 or not r[0].strip():
                 continue
             ods, name = r[0].strip(), _title(r[1].strip())
-            bodies[ods] = Body(ods, name, "nhs_trust", "NHS trust", codes=[ods], names=_trust_variants(name),
+            # an ODS code that is also a council's register code (RCC: Redcar and Cleveland, and a trust) must not
+            # replace the council: the trust takes the id 'NHS:RCC' (its ODS code still finds it)
+            body_id = ods if ods not in bodies or bodies[ods].kind == "nhs_trust" else f"NHS:{ods}"
+            bodies[body_id] = Body(body_id, name, "nhs_trust", "NHS trust", codes=[ods], names=_trust_variants(name),
                                source=TRUSTS_FILE, place=icbs.get(r[3].strip(), "") if len(r) > 3 else "",
                                start_date=_ods_date(r[10]) if len(r) > 10 else "",
                                end_date=_ods_date(r[11]) if len(r) > 11 else "")
