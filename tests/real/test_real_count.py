@@ -124,12 +124,19 @@ def test_the_count_command_and_compare(real_national, tmp_path):
     assert {"body_id", "cofog", "basis", "source", "pence"} <= set(data["cells"][0])
     result = runner.invoke(app, ["count", "--place", "Trafford", "--year", "2017-18", "-w", str(real_national.root)])
     assert result.exit_code == 0 and "Trafford" in result.output and "per head" in result.output
+    result = runner.invoke(app, ["count", "--place", "Trafford", "--year", "2017-18", "-w", str(real_national.root), "--json",
+                                 "--export", str(tmp_path / "t.csv")])
+    assert result.exit_code == 0 and json.loads(result.stdout)["total_pence"] == data["total_pence"]  # "written" went to stderr
     result = runner.invoke(app, ["compare", "--places", "Trafford,Lewisham,Cheltenham", "--year", "2017-18", "-w", str(real_national.root), "--json"])
     assert result.exit_code == 0, result.output
     assert [r["place"] for r in json.loads(result.output)] == ["Trafford", "Lewisham", "Cheltenham"]
     for args, message in ((["--place", "Nowhere", "--year", "2017-18"], "no place"),
                           (["--place", "Trafford", "--year", "2017-19"], "not a financial year"),
-                          (["--place", "Trafford", "--year", "2017-18", "--drill", "outturn/X/01"], "no cell")):
+                          (["--place", "Trafford", "--year", "2017-18", "--drill", "outturn/X/01"], "no cell"),
+                          (["--place", "Trafford", "--year", "1990-91"], "nothing to count 1990-91 from"),
+                          (["--place", "Trafford", "--year", "2017-18", "--export", str(tmp_path / "no" / "t.xlsx")], "cannot be written"),
+                          (["--place", "Trafford", "--year", "2017-18", "--export", str(tmp_path / "no" / "package")], "does not exist"),
+                          (["--place", "Trafford", "--year", "2017-18", "--complete", "Nobody Anywhere"], "no body in the register")):
         result = runner.invoke(app, ["count", *args, "-w", str(real_national.root)])
         assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output, result.output
 
