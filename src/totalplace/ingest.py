@@ -27,7 +27,9 @@ from .sources.overrides import OverrideError
 from .sources.accounting import totals
 from .sources.bodies import describe_bodies, distinct_body_pairs, resolve_bodies
 from .sources.cra import read_cra
+from .sources.assets import ASSETS, rematch_assets
 from .sources.errors import IngestError
+from .sources.estate import detect_estate, read_estate
 from .sources.national import OUTTURN, NationalFacts, detect_national
 from .sources.outturn import read_outturn, rematch_outturn, resolve_outturn_bodies, year_start
 from .sources.spend import FileFacts, SpendContext, read_text_table, read_workbook
@@ -46,7 +48,7 @@ class IngestResult:
     file: str
     sha256: str | None = None
     status: str = "failed"  # loaded | already_loaded | failed
-    dataset: str = "payments"  # payments | outturn (RS returns) | cra (HM Treasury CRA)
+    dataset: str = "payments"  # payments | outturn (RS returns) | cra (HM Treasury CRA) | assets | boundaries
     body: str | None = None
     format: str | None = None
     encoding: str | None = None
@@ -107,7 +109,8 @@ def ingest(
     progress: Callable[[str], None] | None = None,
 ) -> list[IngestResult]:
     """Ingest payment files (or folders of them, or ZIP archives) into the workspace's ledger. RS returns and CRA
-    databases are recognised by their content and kept as datasets of their own (see sources/national.py).
+    databases are recognised by their content and kept as datasets of their own (see sources/national.py), and
+    so are public-estate files: asset registers, lists of places, GeoJSON, NHS estates (sources/estate.py).
 
     `body` says whose spending the files are (a name or code in the register) when a file does not say.
     Returns one result per file, in the order read; failures are results too, not exceptions.
@@ -202,6 +205,13 @@ def _ingest_file(
         ctx.progress(f"{name}: reading")
         workdir = store.staging(f"{source_id}-work")
         try:
+            estate = detect_estate(path, name) if kind is FileKind.TEXT else None
+            if estate is not None:  # a public-estate file, not payments: its own dataset
+                ctx.progress(f"{name}: reading (public estate)")
+                assets = read_estate(estate, path, name, source_id, ctx.register, body)
+                manifest = _national_manifest(path, name, sha256, source_id, container, staged, assets)
+                store.commit(source_id, staged, manifest)
+                return IngestResult.from_manifest(manifest, "loaded")
             if kind is FileKind.TEXT:
                 facts = read_text_table(ctx, path, name, source_id, staged, override, workdir, bool(body_given))
             else:
@@ -313,8 +323,8 @@ def _read_national(ctx: SpendContext, name: str, kind: FileKind, source_id: str,
 
 def _national_manifest(path: Path, name: str, sha256: str, source_id: str, container: str | None, staged: Path,
                        facts: NationalFacts) -> dict[str, Any]:
-    """A national source's manifest: the same identity and accounting keys as a payment file's, no parts, and the
-    name of its one table (`<dataset>.parquet`)."""
+    """A national source's (or an estate file's) manifest: the same identity and accounting keys as a payment
+    file's, no parts, and the name of its one table (`<dataset>.parquet`)."""
     table = facts.write(staged)
     return {
         "source_id": source_id, "file": name, "path": str(path.resolve()) if container is None else None,
@@ -340,8 +350,9 @@ def load_reference(workspace: Workspace, folder: str | Path) -> dict[str, Any]:
         register.save(store.reference_dir)
         places.save(store.reference_dir)
         for manifest in store.manifests():
-            if manifest.get("dataset", "payments") != "payments":  # national sources: outturn bodies only
-                if manifest["dataset"] == OUTTURN and rematch_outturn(register, manifest):
+            if manifest.get("dataset", "payments") != "payments":  # national sources and assets: their own bodies
+                if (manifest["dataset"] == OUTTURN and rematch_outturn(register, manifest)) or (
+                        manifest["dataset"] == ASSETS and rematch_assets(register, manifest)):
                     write_json_atomic(store.sources_dir / f"{manifest['source_id']}.json", manifest, store.tmp_dir)
                     changed += 1
                 continue

@@ -73,7 +73,8 @@ def list_rejects(
     include_skipped: bool = False,
     limit: int | None = 100,
 ) -> list[dict[str, Any]]:
-    """Rejected (and, if asked, skipped) rows with their reasons and raw cells, in file order."""
+    """Rejected (and, if asked, skipped) rows with their reasons and raw cells, in file order (payment files and
+    public-estate files)."""
     statuses = ["rejected", "skipped"] if include_skipped else ["rejected"]
     where = [f"status IN ({', '.join(sql_string(s) for s in statuses)})"]
     params: list[Any] = []
@@ -87,8 +88,11 @@ def list_rejects(
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
         return engine.records(
-            f"""SELECT file, source_id, sheet, "row", status, reason, detail, amount_pence, raw
-                FROM outcomes WHERE {' AND '.join(where)} ORDER BY file, source_id, sheet NULLS FIRST, "row" {limit_sql}""",
+            f"""SELECT * FROM (
+                  SELECT file, source_id, sheet, "row", status, reason, detail, amount_pence, raw FROM outcomes
+                  UNION ALL  -- the public-estate files' rows too (store/estate.py)
+                  SELECT file, source_id, NULL, "row", status, reason, detail, NULL, raw FROM asset_outcomes)
+                WHERE {' AND '.join(where)} ORDER BY file, source_id, sheet NULLS FIRST, "row" {limit_sql}""",
             params,
         )
 

@@ -98,3 +98,24 @@ NATIONAL_FILES = (
     "reference_finance/HMT_CRA_2014_database.xlsx",
     "reference_finance/HMT_CRA_2018_database.xlsx",
 )
+
+
+# The public-estate files (assets/, nhs_estates/) and the --body each needs (None: the file names its bodies, or
+# it is boundaries), ingested by the `real_estate` fixture into a workspace of their own.
+ESTATE_FILES: dict[str, str | None] = {
+    "assets/trafford_land_and_building_assets.csv": None,
+    "assets/cheltenham_land_and_assets_2021.csv": None,
+    "assets/cheltenham_land_and_assets_2023.csv": None,
+    "assets/lambeth_core_office_buildings.csv": "Lambeth",
+    "assets/lambeth_police-stations.csv": "Metropolitan Police",
+    "assets/lambeth_schools.csv": "Lambeth",
+    "assets/lambeth_childrens-centres.csv": "Lambeth",
+    "assets/lambeth_leisure-centres.csv": "Lambeth",
+    "assets/trafford_libraries.geojson": "Trafford",
+    "assets/trafford_leisure_centres.geojson": "Trafford",
+    "assets/trafford_community_hubs.geojson": "Trafford",
+    "assets/trafford_local_authority_district.geojson": None,
+    "assets/trafford_electoral_ward.geojson": None,
+    "nhs_estates/ERIC-2016-17_trust.csv": None,
+    "nhs_estates/ods_etr_nhs_trusts.csv": None,
+}

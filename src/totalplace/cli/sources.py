@@ -50,9 +50,22 @@ def sources(
                  f"line endings {m.get('line_endings') or '—'}")
             note(f"  rejected £: {pounds(m['rejected_pence'])}; declared total: {pounds(m.get('declared_total_pence')) or 'none'}; "
                  f"difference: {pounds(m.get('difference_pence')) or '—'}")
-            if m.get("dataset", "payments") != "payments":
+            if m.get("dataset") in ("assets", "boundaries"):
+                note(f"  {m['dataset']}: {m.get('records', 0):,} records in {m.get('table')}"
+                     + (f" ({m['kind']})" if m.get("kind") else ""))
+                for role, header in m.get("columns", {}).items():
+                    note(f"    {role:<18} ← {header}")
+                if m.get("extra_columns"):
+                    note(f"    kept as extra: {', '.join(m['extra_columns'])}")
+                for what in ("flags", "rejected_reasons"):
+                    if m.get(what):
+                        console.print(f"    {what.replace('_', ' ')}: {reasons_text(m[what])}", highlight=False)
+                if m.get("coordinates"):
+                    note(f"    coordinates: {m['coordinates']}")
+            elif m.get("dataset", "payments") != "payments":
                 note(f"  {m['dataset']}: {m.get('records', 0):,} records in {m.get('table')}; unit {m.get('unit')} "
                      f"(\"{m.get('unit_statement') or ''}\"); years {', '.join(m.get('years', []))}")
+            if m.get("dataset", "payments") != "payments":
                 if m.get("declared_total_what"):
                     note(f"  declared total: {m['declared_total_what']}")
                 for sheet in m.get("sheets", []):

@@ -28,6 +28,7 @@ from typing import Any, Iterable, Iterator
 import pyarrow as pa
 
 from ..engine import Engine
+from .estate import open_estate_views
 from .national import open_national_views
 
 LEDGER_COLUMNS = (
@@ -143,12 +144,14 @@ class Store:
 
     def open_views(self, engine: Engine) -> bool:
         """Create the views `outcomes` (every row with its outcome) and `ledger` (loaded rows) over the payment
-        files, and `outturn` and `cra` over the national finance sources (store/national.py).
+        files, `outturn` and `cra` over the national finance sources (store/national.py), and `assets`,
+        `asset_outcomes` and `boundaries` over the public-estate files (store/estate.py).
 
         Returns False when no payment file has been ingested yet (the views are then empty).
         """
         everything = self.manifests()
         open_national_views(engine, self.ledger_dir, everything)
+        open_estate_views(engine, self.ledger_dir, everything)
         manifests = [m for m in everything if m.get("dataset", "payments") == "payments"]
         body_rows: dict[str, list[Any]] = {k: [] for k in ("source_id", "file", "code_key", "name_key", "body_id", "body_name")}
         for m in manifests:
