@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import classify, demo, ledger, places, reference, suppliers
+from . import classify, demo, estate, ledger, places, reference, suppliers
 from .count import compare, count, crosscheck
 from .ingest import ingest
 from .forget import forget
@@ -33,6 +33,7 @@ app.add_typer(demo.app, name="demo")
 app.add_typer(suppliers.app, name="suppliers")
 app.add_typer(places.app, name="places")
 app.add_typer(classify.app, name="classify")
+app.add_typer(estate.app, name="estate")
 
 
 def main() -> None:

@@ -17,6 +17,7 @@ from ..classify.decisions import DecisionFileError
 from ..classify.rules import RuleFileError
 from ..count import CountError, DrillError, DriverError, ExportError, YearError
 from ..engine import EngineError
+from ..estate import EstateError
 from ..ingest import USER_ERRORS
 from ..ledger import LedgerError
 from ..places import PlaceError
@@ -30,7 +31,7 @@ errors = Console(stderr=True, soft_wrap=True)
 
 F = TypeVar("F", bound=Callable[..., Any])
 EXPECTED = (WorkspaceError, StoreBusy, RegisterError, LedgerError, PlaceError, RuleFileError, DecisionFileError, FileNotFoundError,
-            CountError, DrillError, DriverError, ExportError, YearError, *USER_ERRORS)
+            CountError, DrillError, DriverError, ExportError, YearError, EstateError, *USER_ERRORS)
 
 
 def friendly_errors(func: F) -> F:
