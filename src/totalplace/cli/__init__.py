@@ -10,6 +10,7 @@ from .ingest import ingest
 from .forget import forget
 from .init import init
 from .rejects import rejects
+from .serve import serve
 from .sources import sources
 
 app = typer.Typer(
@@ -27,6 +28,7 @@ app.command()(forget)
 app.command()(count)
 app.command()(compare)
 app.command()(crosscheck)
+app.command()(serve)
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(reference.app, name="reference")
 app.add_typer(demo.app, name="demo")

@@ -1,0 +1,214 @@
+"""Exploring the ledger: payments filtered, sorted and paged; a supplier's and a body's profile; the money that
+passes between public bodies. Every filter is a validated value passed to the engine as a parameter — no SQL
+is ever built from what a user typed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass
+from typing import Any, Iterator
+
+from .classify.reference import cofog_codes, themes
+from .money import parse_pence
+from .workspace import Workspace
+
+SORTS = {"date": "payment_date", "amount": "amount_pence", "supplier": "supplier", "body": "body_name"}
+MAX_PAGE_SIZE = 500
+PAYMENT_COLUMNS = ("source_id", "file", "sheet", "row", "body_id", "body_name", "payment_date", "amount_pence", "supplier",
+                   "payee_body_id", "payee_body_name", "counterparty_type", "transfer_kind", "service_area",
+                   "expense_type", "description", "cofog", "cofog_group", "themes", "classification_method")
+
+
+class ExploreError(ValueError):
+    """A filter or page that cannot be used, with what to do instead."""
+
+
+@dataclass(frozen=True)
+class PaymentFilter:
+    body: str | None = None  # a body id
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    supplier: str | None = None  # words the supplier's name contains
+    cofog: str | None = None  # a division ('10') or group ('10.2'); 'none' for unclassified
+    theme: str | None = None
+    amount_min_pence: int | None = None
+    amount_max_pence: int | None = None
+    payee_body: str | None = None
+
+    @classmethod
+    def parse(cls, **given: str | None) -> "PaymentFilter":
+        """From text (a web form, a query string): each value checked, each mistake named."""
+        values: dict[str, Any] = {}
+        for key in ("body", "supplier", "payee_body"):
+            text = (given.get(key) or "").strip()
+            if len(text) > 200:
+                raise ExploreError(f"{key}: at most 200 characters")
+            values[key] = text or None
+        for key in ("date_from", "date_to"):
+            text = (given.get(key) or "").strip()
+            try:
+                values[key] = dt.date.fromisoformat(text) if text else None
+            except ValueError:
+                raise ExploreError(f"{key}: '{text}' is not a date; write it as YYYY-MM-DD") from None
+        for key, target in (("amount_min", "amount_min_pence"), ("amount_max", "amount_max_pence")):
+            text = (given.get(key) or "").strip()
+            pence = parse_pence(text) if text else None
+            if text and pence is None:
+                raise ExploreError(f"{key}: '{text}' is not an amount of pounds (e.g. 500 or 1,234.56)")
+            values[target] = pence
+        cofog = (given.get("cofog") or "").strip()
+        if cofog and cofog != "none" and cofog not in cofog_codes():
+            raise ExploreError(f"cofog: '{cofog}' is not a COFOG division or group (01 to 10, e.g. 10 or 10.2), or 'none'")
+        values["cofog"] = cofog or None
+        theme = (given.get("theme") or "").strip()
+        if theme and theme not in themes():
+            raise ExploreError(f"theme: '{theme}' is not a theme; one of {', '.join(themes())}")
+        values["theme"] = theme or None
+        return cls(**values)
+
+    def where(self) -> tuple[str, list[Any]]:
+        clauses, params = ["TRUE"], []
+        if self.body:
+            clauses.append("body_id = ?")
+            params.append(self.body)
+        if self.payee_body:
+            clauses.append("payee_body_id = ?")
+            params.append(self.payee_body)
+        if self.date_from:
+            clauses.append("payment_date >= ?")
+            params.append(self.date_from)
+        if self.date_to:
+            clauses.append("payment_date <= ?")
+            params.append(self.date_to)
+        if self.supplier:
+            clauses.append("contains(lower(supplier), lower(?))")
+            params.append(self.supplier)
+        if self.cofog == "none":
+            clauses.append("cofog IS NULL")
+        elif self.cofog and "." in self.cofog:
+            clauses.append("cofog_group = ?")
+            params.append(self.cofog)
+        elif self.cofog:
+            clauses.append("cofog = ?")
+            params.append(self.cofog)
+        if self.theme:
+            clauses.append("list_contains(string_split(coalesce(themes, ''), ';'), ?)")
+            params.append(self.theme)
+        if self.amount_min_pence is not None:
+            clauses.append("amount_pence >= ?")
+            params.append(self.amount_min_pence)
+        if self.amount_max_pence is not None:
+            clauses.append("amount_pence <= ?")
+            params.append(self.amount_max_pence)
+        return " AND ".join(clauses), params
+
+    def to_json(self) -> dict[str, Any]:
+        return {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in asdict(self).items() if v is not None}
+
+
+def _order(sort: str, descending: bool) -> str:
+    if sort not in SORTS:
+        raise ExploreError(f"sort: '{sort}' is not one of {', '.join(SORTS)}")
+    return f'{SORTS[sort]} {"DESC" if descending else "ASC"} NULLS LAST, source_id, "row"'
+
+
+def search_payments(workspace: Workspace, where: PaymentFilter, sort: str = "amount", descending: bool = True,
+                    page: int = 1, page_size: int = 50) -> dict[str, Any]:
+    """One page of the payments that match, with how many match and their total."""
+    if page < 1:
+        raise ExploreError("page: pages start at 1")
+    if not 1 <= page_size <= MAX_PAGE_SIZE:
+        raise ExploreError(f"page_size: between 1 and {MAX_PAGE_SIZE}")
+    clause, params = where.where()
+    columns = ", ".join(f'"{c}"' for c in PAYMENT_COLUMNS)
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        count, total = engine.one(f"SELECT count(*), coalesce(sum(amount_pence), 0)::BIGINT FROM ledger WHERE {clause}", params)
+        rows = engine.records(f"SELECT {columns} FROM ledger WHERE {clause} ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
+                              [*params, page_size, (page - 1) * page_size])
+    for r in rows:
+        r["payment_date"] = r["payment_date"].isoformat() if r["payment_date"] else None
+    return {"filter": where.to_json(), "sort": sort, "descending": descending, "page": page, "page_size": page_size,
+            "matching": int(count), "matching_pence": int(total), "pages": max(1, -(-int(count) // page_size)), "payments": rows}
+
+
+def iter_payments(workspace: Workspace, where: PaymentFilter, sort: str = "amount", descending: bool = True,
+                  batch: int = 10_000) -> Iterator[dict[str, Any]]:
+    """Every matching payment, in order, a batch at a time (for downloads of any size)."""
+    clause, params = where.where()
+    columns = ", ".join(f'"{c}"' for c in PAYMENT_COLUMNS)
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        offset = 0
+        while True:
+            rows = engine.records(f"SELECT {columns} FROM ledger WHERE {clause} ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
+                                  [*params, batch, offset])
+            yield from rows
+            if len(rows) < batch:
+                return
+            offset += batch
+
+
+def supplier_profile(workspace: Workspace, supplier: str) -> dict[str, Any]:
+    """Who pays a supplier (by its name as published), how much, and for what."""
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        head = engine.records("""SELECT supplier, count(*) AS payments, coalesce(sum(amount_pence), 0)::BIGINT AS pence,
+                                        any_value(counterparty_type) AS counterparty_type, any_value(payee_body_id) AS payee_body_id,
+                                        any_value(payee_body_name) AS payee_body_name, min(payment_date)::VARCHAR AS first,
+                                        max(payment_date)::VARCHAR AS last
+                                 FROM ledger WHERE supplier = ? GROUP BY supplier""", [supplier])
+        if not head:
+            raise ExploreError(f"no payments to a supplier named '{supplier}'")
+        by_body = engine.records("""SELECT body_id, body_name, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                    FROM ledger WHERE supplier = ? GROUP BY ALL ORDER BY pence DESC""", [supplier])
+        by_cofog = engine.records("""SELECT cofog, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                     FROM ledger WHERE supplier = ? GROUP BY ALL ORDER BY pence DESC""", [supplier])
+    return {**head[0], "by_body": by_body, "by_cofog": _named(by_cofog)}
+
+
+def body_profile(workspace: Workspace, body_id: str) -> dict[str, Any]:
+    """A body's payments: totals, its largest suppliers, what for, and the public bodies it pays."""
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        head = engine.records("""SELECT body_id, any_value(body_name) AS body_name, count(*) AS payments,
+                                        coalesce(sum(amount_pence), 0)::BIGINT AS pence, min(payment_date)::VARCHAR AS first,
+                                        max(payment_date)::VARCHAR AS last, count(DISTINCT source_id) AS files
+                                 FROM ledger WHERE body_id = ? GROUP BY body_id""", [body_id])
+        if not head:
+            raise ExploreError(f"no payments by a body with id '{body_id}'")
+        suppliers = engine.records("""SELECT supplier, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                      FROM ledger WHERE body_id = ? GROUP BY ALL ORDER BY pence DESC LIMIT 25""", [body_id])
+        by_cofog = engine.records("""SELECT cofog, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                     FROM ledger WHERE body_id = ? GROUP BY ALL ORDER BY pence DESC""", [body_id])
+        transfers = engine.records("""SELECT payee_body_id, any_value(payee_body_name) AS payee_body_name, transfer_kind,
+                                             count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                      FROM ledger WHERE body_id = ? AND is_transfer GROUP BY ALL ORDER BY pence DESC""", [body_id])
+    return {**head[0], "suppliers": suppliers, "by_cofog": _named(by_cofog), "transfers": transfers}
+
+
+def money_flows(workspace: Workspace, date_from: dt.date | None = None, date_to: dt.date | None = None) -> dict[str, Any]:
+    """Payments from one public body to another (transfers of a service), summed by payer and payee."""
+    clauses, params = ["transfer_kind = 'service'", "payee_body_id IS NOT NULL", "body_id IS NOT NULL"], []
+    if date_from:
+        clauses.append("payment_date >= ?")
+        params.append(date_from)
+    if date_to:
+        clauses.append("payment_date <= ?")
+        params.append(date_to)
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        links = engine.records(f"""SELECT body_id AS payer_id, any_value(body_name) AS payer, payee_body_id AS payee_id,
+                                          any_value(payee_body_name) AS payee, count(*) AS payments,
+                                          sum(amount_pence)::BIGINT AS pence
+                                   FROM ledger WHERE {' AND '.join(clauses)} GROUP BY body_id, payee_body_id
+                                   ORDER BY pence DESC""", params)
+    nodes = sorted({(r["payer_id"], r["payer"]) for r in links} | {(r["payee_id"], r["payee"]) for r in links})
+    return {"nodes": [{"body_id": b, "name": n} for b, n in nodes], "links": links,
+            "total_pence": sum(r["pence"] for r in links)}
+
+
+def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    codes = cofog_codes()
+    return [{**r, "cofog_name": codes[r["cofog"]].plain_label if r["cofog"] in codes else "unclassified"} for r in rows]

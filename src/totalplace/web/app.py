@@ -1,0 +1,298 @@
+"""The dashboard's web application (FastAPI + Jinja2): read-only pages over a workspace, each with a JSON twin
+under /api/. A thin shell: every figure comes from the library (count_place, search_payments, estate_summary …).
+
+Safe by default: it only answers GET; every value shown is HTML-escaped by Jinja2's autoescaping; query
+parameters are validated by the library and a mistake is a 400 with the reason; no SQL is built from input.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from pathlib import Path
+from typing import Any, Callable
+from urllib.parse import urlencode
+
+import plotly
+from fastapi import FastAPI, Query, Request
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.templating import Jinja2Templates
+
+from .. import explore
+from ..classification import classification_coverage
+from ..classify.reference import themes
+from ..count import CountError, DrillError, DriverError, YearError, compare_places, count_place, drill
+from ..estate import EstateError, colocation, estate_summary, place_assets
+from ..estate.place import boundaries
+from ..ledger import list_rejects, list_sources
+from ..money import format_pounds
+from ..places import PlaceError, find_place
+from ..workspace import Workspace
+from . import charts
+
+HERE = Path(__file__).resolve().parent
+PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
+USER_ERRORS = (explore.ExploreError, CountError, DrillError, DriverError, YearError, PlaceError, EstateError)
+COMPARE_WITH = 6
+
+
+def create_app(workspace: Workspace) -> FastAPI:
+    app = FastAPI(title="totalplace dashboard", description="Read-only: the count, the spending, the money between "
+                  "bodies and the estate of a workspace. Every page has its JSON twin here.",
+                  docs_url=None, openapi_url="/api/openapi.json", redoc_url=None)
+    templates = Jinja2Templates(directory=str(HERE / "templates"))
+    templates.env.globals.update(pounds=format_pounds)
+    synthetic = "SYNTHETIC" in workspace.name.upper()
+
+    def counted(place: str, year: str) -> tuple[dict[str, Any], Any]:
+        code = find_place(workspace.places(), place)
+        result = count_place(workspace, code, year)
+        return result.to_json(), result
+
+    def page(request: Request, template: str, title: str, status: int = 200, **context: Any) -> HTMLResponse:
+        return templates.TemplateResponse(request, template, {"title": title, "workspace_name": workspace.name,
+                                                               "synthetic": synthetic, **context}, status_code=status)
+
+    def guarded(render: Callable[[], HTMLResponse], request: Request, template: str, title: str, **context: Any) -> HTMLResponse:
+        try:
+            return render()
+        except USER_ERRORS as exc:
+            return page(request, template, title, status=400, error=str(exc), **context)
+
+    def api(fn: Callable[[], Any]) -> JSONResponse:
+        try:
+            return JSONResponse(jsonable(fn()))
+        except USER_ERRORS as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+
+    @app.get("/api/docs", response_class=HTMLResponse, include_in_schema=False)
+    def api_docs(request: Request) -> HTMLResponse:
+        """The API described from its OpenAPI document, served here (the usual documentation pages load their
+        scripts from a CDN, which a council laptop offline cannot reach)."""
+        schema = app.openapi()
+        routes = [{"path": path, "method": method.upper(), "summary": op.get("summary", ""),
+                   "parameters": [p["name"] for p in op.get("parameters", [])]}
+                  for path, ops in schema["paths"].items() for method, op in ops.items()]
+        return page(request, "api.html", "API", routes=routes)
+
+    # --- static --------------------------------------------------------------------------------------------
+    @app.get("/static/plotly.min.js", include_in_schema=False)
+    def plotly_js() -> FileResponse:
+        return FileResponse(PLOTLY_JS, media_type="application/javascript")
+
+    @app.get("/static/app.css", include_in_schema=False)
+    def app_css() -> FileResponse:
+        return FileResponse(HERE / "static" / "app.css", media_type="text/css")
+
+    # --- the place overview ------------------------------------------------------------------------------------
+    def overview_data(place: str, year: str) -> dict[str, Any]:
+        data, _ = counted(place, year)
+        return data
+
+    def comparable(code: str, year: str) -> list[dict[str, Any]]:
+        places = workspace.places()
+        parents = places.parents_of.get(code, {})
+        parent = parents.get("county") or parents.get("combined_authority") or parents.get("region")
+        siblings = [p.code for p in places.districts(parent)] if parent else []
+        chosen = [code] + [s for s in siblings if s != code][:COMPARE_WITH - 1]
+        try:
+            return compare_places(workspace, chosen, year) if len(chosen) > 1 else []
+        except USER_ERRORS:
+            return []
+
+    @app.get("/", response_class=HTMLResponse, summary="Place overview")
+    def overview(request: Request, place: str | None = Query(None, max_length=100), year: str | None = Query(None, max_length=9)) -> HTMLResponse:
+        choices = [{"code": p.code, "name": p.name} for p in workspace.places().places.values()
+                   if p.kind in ("combined authority", "county", "region", "metropolitan district", "London borough", "unitary authority")
+                   and not p.end_date][:400]
+
+        def render() -> HTMLResponse:
+            if not (place and year):
+                return page(request, "overview.html", "Place overview", place=place, year=year, place_choices=choices)
+            data = overview_data(place, year)
+            comparison = comparable(data["place"]["code"], data["year"])
+            pop = data["population"]
+            return page(request, "overview.html", f"{data['place']['name']} {data['year']}", place=place, year=year,
+                        place_choices=choices, count=data, comparison=comparison,
+                        treemap=charts.treemap(data["cells"], f"Spending in {data['place']['name']} by function and body"),
+                        compare_chart=charts.per_head_bars(comparison, "Per head beside comparable places") if comparison else "",
+                        per_head=lambda pence: format_pounds(round(pence / pop)) if pop else "")
+        return guarded(render, request, "overview.html", "Place overview", place=place, year=year, place_choices=choices)
+
+    @app.get("/api/overview", summary="The count of a place for a year (the overview's figures)")
+    def overview_api(place: str = Query(..., max_length=100), year: str = Query(..., max_length=9)) -> JSONResponse:
+        return api(lambda: overview_data(place, year))
+
+    def drill_data(place: str, year: str, cell: str) -> dict[str, Any]:
+        _, result = counted(place, year)
+        return drill(workspace, result, cell)
+
+    @app.get("/drill", response_class=HTMLResponse, summary="The rows behind a cell of the count")
+    def drill_page(request: Request, place: str = Query(..., max_length=100), year: str = Query(..., max_length=9),
+                   cell: str = Query(..., max_length=300)) -> HTMLResponse:
+        return guarded(lambda: page(request, "drill.html", f"Behind the figure: {cell}", place=place, year=year,
+                                    found=drill_data(place, year, cell)), request, "drill.html", "Behind the figure",
+                       place=place, year=year, found={"cell": {"pence": None, "source_pence": None}, "rows": []})
+
+    @app.get("/api/drill")
+    def drill_api(place: str = Query(..., max_length=100), year: str = Query(..., max_length=9), cell: str = Query(..., max_length=300)) -> JSONResponse:
+        return api(lambda: drill_data(place, year, cell))
+
+    # --- the spending explorer ---------------------------------------------------------------------------------
+    FILTERS = ("body", "date_from", "date_to", "supplier", "cofog", "theme", "amount_min", "amount_max", "payee_body")
+
+    def payment_query(request: Request) -> tuple[explore.PaymentFilter, str, bool, int, int, dict[str, str]]:
+        q = {k: request.query_params.get(k, "") for k in FILTERS}
+        where = explore.PaymentFilter.parse(**q)
+        sort = request.query_params.get("sort", "amount")
+        descending = request.query_params.get("order", "desc") != "asc"
+        try:
+            page_number = int(request.query_params.get("page", "1"))
+            size = int(request.query_params.get("page_size", "50"))
+        except ValueError:
+            raise explore.ExploreError("page and page_size: whole numbers") from None
+        return where, sort, descending, page_number, size, q
+
+    def bodies_paying() -> list[dict[str, Any]]:
+        with workspace.engine() as engine:
+            workspace.store.open_views(engine)
+            return engine.records("SELECT body_id, any_value(body_name) AS body_name FROM ledger WHERE body_id IS NOT NULL "
+                                  "GROUP BY body_id ORDER BY body_name")
+
+    @app.get("/payments", response_class=HTMLResponse, summary="Spending explorer")
+    def payments(request: Request) -> HTMLResponse:
+        common = {"bodies": bodies_paying(), "themes": list(themes()), "sorts": list(explore.SORTS)}
+
+        def render() -> HTMLResponse:
+            where, sort, descending, page_number, size, q = payment_query(request)
+            result = explore.search_payments(workspace, where, sort, descending, page_number, size)
+            query = urlencode({**{k: v for k, v in q.items() if v}, "sort": sort, "order": "desc" if descending else "asc"})
+            return page(request, "payments.html", "Spending explorer", f=where, q=q, sort=sort, descending=descending,
+                        result=result, query=query, **common)
+        return guarded(render, request, "payments.html", "Spending explorer", f=explore.PaymentFilter(), q={}, sort="amount",
+                       descending=True, **common)
+
+    @app.get("/api/payments", summary="Payments matching the filters, a page at a time")
+    def payments_api(request: Request) -> JSONResponse:
+        def run() -> dict[str, Any]:
+            where, sort, descending, page_number, size, _ = payment_query(request)
+            return explore.search_payments(workspace, where, sort, descending, page_number, size)
+        return api(run)
+
+    @app.get("/payments.csv", summary="Every payment matching the filters, as CSV")
+    def payments_csv(request: Request) -> Any:
+        try:
+            where, sort, descending, _, _, _ = payment_query(request)
+        except USER_ERRORS as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+
+        def rows() -> Any:
+            buffer = io.StringIO()
+            writer = csv.DictWriter(buffer, fieldnames=list(explore.PAYMENT_COLUMNS), extrasaction="ignore")
+            writer.writeheader()
+            for i, row in enumerate(explore.iter_payments(workspace, where, sort, descending)):
+                writer.writerow(row)
+                if i % 5000 == 4999:
+                    yield buffer.getvalue()
+                    buffer.seek(0)
+                    buffer.truncate()
+            yield buffer.getvalue()
+        return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+                                 headers={"Content-Disposition": 'attachment; filename="payments.csv"'})
+
+    @app.get("/suppliers", response_class=HTMLResponse, summary="A supplier: who pays them, how much, for what")
+    def supplier(request: Request, name: str = Query(..., max_length=300)) -> HTMLResponse:
+        return guarded(lambda: page(request, "profile.html", f"Supplier: {name}", p=explore.supplier_profile(workspace, name)),
+                       request, "profile.html", f"Supplier: {name}", p={"pence": None, "payments": 0, "by_cofog": []})
+
+    @app.get("/api/suppliers")
+    def supplier_api(name: str = Query(..., max_length=300)) -> JSONResponse:
+        return api(lambda: explore.supplier_profile(workspace, name))
+
+    @app.get("/bodies/{body_id}", response_class=HTMLResponse, summary="A body's payments")
+    def body(request: Request, body_id: str) -> HTMLResponse:
+        def render() -> HTMLResponse:
+            profile = explore.body_profile(workspace, body_id)
+            return page(request, "profile.html", f"Body: {profile['body_name']}", p=profile)
+        return guarded(render, request, "profile.html", f"Body: {body_id}", p={"pence": None, "payments": 0, "by_cofog": []})
+
+    @app.get("/api/bodies/{body_id}")
+    def body_api(body_id: str) -> JSONResponse:
+        return api(lambda: explore.body_profile(workspace, body_id))
+
+    # --- money flows -----------------------------------------------------------------------------------------
+    @app.get("/flows", response_class=HTMLResponse, summary="Money flows between public bodies")
+    def flows(request: Request) -> HTMLResponse:
+        found = explore.money_flows(workspace)
+        chart = charts.sankey(found, "Payments between public bodies") if found["links"] else ""
+        return page(request, "flows.html", "Money flows", flows=found, chart=chart)
+
+    @app.get("/api/flows")
+    def flows_api() -> JSONResponse:
+        return api(lambda: explore.money_flows(workspace))
+
+    # --- the estate ------------------------------------------------------------------------------------------
+    def estate_data(place: str | None, within: float) -> dict[str, Any]:
+        if not 1 <= within <= 10_000:
+            raise EstateError("within: between 1 and 10,000 metres")
+        return {"summary": estate_summary(workspace, place), "colocation": colocation(workspace, place, within)}
+
+    @app.get("/estate", response_class=HTMLResponse, summary="Estate map")
+    def estate(request: Request, place: str | None = Query(None, max_length=100), within: float = Query(250.0)) -> HTMLResponse:
+        def render() -> HTMLResponse:
+            data = estate_data(place, within)
+            chosen = place_assets(workspace, place)
+            loaded = boundaries(workspace)
+            code = chosen.place["code"] if chosen.place else None
+            wards = [b for b in loaded.values() if code and workspace.places().parents_of.get(b.area_code, {}).get("district") == code]
+            clustered = {m["asset"] for c in data["colocation"]["multi_body"] for m in c["members"]}
+            chart = charts.estate_map(chosen.assets, chosen.boundary, wards, clustered, "Public buildings by body")
+            title = f"Estate of {chosen.place['name']}" if chosen.place else "Estate of the workspace"
+            return page(request, "estate.html", title, place=place, within=within, chart=chart, **data)
+        return guarded(render, request, "estate.html", "Estate map", place=place, within=within)
+
+    @app.get("/api/estate")
+    def estate_api(place: str | None = Query(None, max_length=100), within: float = Query(250.0)) -> JSONResponse:
+        return api(lambda: estate_data(place, within))
+
+    # --- sources and quality -------------------------------------------------------------------------------------
+    def sources_data() -> dict[str, Any]:
+        with workspace.engine() as engine:
+            workspace.store.open_views(engine)
+            matching = engine.records("""SELECT counterparty_type, count(DISTINCT supplier) AS suppliers,
+                                                coalesce(sum(amount_pence), 0)::BIGINT AS pence
+                                         FROM ledger GROUP BY ALL ORDER BY pence DESC""")
+        return {"sources": list_sources(workspace), "coverage": classification_coverage(workspace), "matching": matching}
+
+    @app.get("/sources", response_class=HTMLResponse, summary="Sources and quality")
+    def sources(request: Request) -> HTMLResponse:
+        return page(request, "sources.html", "Sources and quality", **sources_data())
+
+    @app.get("/api/sources")
+    def sources_api() -> JSONResponse:
+        return api(sources_data)
+
+    @app.get("/rejects", response_class=HTMLResponse, summary="Rows not loaded, and why")
+    def rejects(request: Request, file: str | None = Query(None, max_length=300)) -> HTMLResponse:
+        return page(request, "rejects.html", "Rows not loaded", file=file, rows=list_rejects(workspace, file=file, limit=1000))
+
+    @app.get("/api/rejects")
+    def rejects_api(file: str | None = Query(None, max_length=300)) -> JSONResponse:
+        return api(lambda: list_rejects(workspace, file=file, limit=1000))
+
+    app.state.workspace = workspace
+    return app
+
+
+def jsonable(value: Any) -> Any:
+    """Dates and other values as JSON can carry them."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    if isinstance(value, os.PathLike):
+        return str(value)
+    return value

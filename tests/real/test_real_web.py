@@ -1,0 +1,40 @@
+"""The dashboard on the real files: the overview's figures are the library's count, a cell drills to its rows,
+the estate page draws Lambeth's clusters."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+
+import totalplace as tp
+from totalplace.money import format_pounds
+from totalplace.web import create_app
+
+pytestmark = pytest.mark.real
+
+
+def test_the_overview_shows_the_librarys_count_and_drills_to_its_rows(real_national):
+    client = TestClient(create_app(real_national))
+    count = tp.count_place(real_national, "Trafford", "2017-18")
+    page = client.get("/", params={"place": "Trafford", "year": "2017-18"})
+    assert page.status_code == 200
+    assert f'data-testid="total">{format_pounds(count.total_pence)}<' in page.text
+    assert f'data-testid="per-head">{format_pounds(count.per_head_pence)}<' in page.text
+    assert "Per head beside comparable places" in page.text and "Stockport" in page.text
+    data = client.get("/api/overview", params={"place": "E08000009", "year": "2017-18"}).json()
+    assert data["total_pence"] == count.total_pence and len(data["cells"]) == len(count.cells)
+    cell = next(c for c in count.cells if c.body_id == "TRF" and c.cofog == "10")
+    drilled = client.get("/api/drill", params={"place": "Trafford", "year": "2017-18", "cell": cell.cell_id}).json()
+    assert sum(r["pence"] for r in drilled["rows"]) == cell.source_pence
+    assert client.get("/drill", params={"place": "Trafford", "year": "2017-18", "cell": cell.cell_id}).status_code == 200
+
+
+def test_the_estate_page_shows_lambeths_clusters(real_estate):
+    client = TestClient(create_app(real_estate))
+    page = client.get("/estate", params={"place": "Lambeth"})
+    assert page.status_code == 200 and "5 clusters of several bodies within 250.0 m" in page.text
+    assert "Brixton" in page.text and "Mayor&#39;s Office for Policing and Crime" in page.text
+    data = client.get("/api/estate", params={"place": "Lambeth"}).json()
+    assert len(data["colocation"]["multi_body"]) == 5
+    page = client.get("/estate", params={"place": "Trafford"})
+    assert page.status_code == 200 and "boundary Trafford" in page.text  # drawn from the loaded GeoJSON
