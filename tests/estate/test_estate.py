@@ -65,3 +65,23 @@ def test_a_location_outside_the_uk_is_flagged_and_kept_out_of_clusters(workspace
            + f"{body},2,A2,Far Away,NT1 1AB,-900000,301000,Freehold,Land\n")
     assets = {a["name"]: a for a in place_assets(workspace).assets}
     assert assets["Far Away"]["flag"] == "outside the UK" and assets["Town Hall"]["flag"] is None
+
+
+def test_malformed_geojson_is_rejected_with_reasons_not_a_crash_later(workspace, tmp_path):
+    bad = tmp_path / "bad_boundary.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"area_code": "E07999001"},'
+                   ' "geometry": {"type": "Polygon", "coordinates": [[[0,0],[1,0],"x"]]}}]}', encoding="utf-8")
+    (result,) = tp.ingest(workspace, [bad])
+    assert result.rows_rejected == 1 and "not a valid polygon" in result.rejected_reasons
+    assert estate_summary(workspace, "Northtown")["boundary"] is None  # the place still answers
+    oops = tmp_path / "oops.geojson"
+    oops.write_text('{"type": "FeatureCollection", "features": "oops"}', encoding="utf-8")
+    (result,) = tp.ingest(workspace, [oops])
+    assert result.status == "failed" and "oops.geojson" in result.error and "must be a list" in result.error
+    points = tmp_path / "points.geojson"
+    points.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"name": "Nowhere"},'
+                      ' "geometry": {"type": "Point", "coordinates": [200, 95]}}]}', encoding="utf-8")
+    (result,) = tp.ingest(workspace, [points], body="Northtown")
+    assert result.status == "loaded", result.error
+    (asset,) = [a for a in place_assets(workspace).assets if a["name"] == "Nowhere"]
+    assert (asset["lat"], asset["lon"], asset["flag"]) == (None, None, "no location") and "not on the Earth" in asset["detail"]

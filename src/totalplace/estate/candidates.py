@@ -36,7 +36,8 @@ def colocation(workspace: Workspace, place: str | None = None, within_m: float =
     for a in chosen.assets:
         key = f"{a['source_id']}:{a['row']}"
         by_id[key] = a
-        located = a["lat"] is not None and a["lon"] is not None and a["flag"] != "outside the UK"
+        located = (a["lat"] is not None and a["lon"] is not None and a["flag"] != "outside the UK"
+                   and -90 <= a["lat"] <= 90 and -180 <= a["lon"] <= 180)
         assets.append(AssetPoint(key, a["body_id"] or f"unknown: {a['body_name']}", a["lat"] if located else None,
                                  a["lon"] if located else None, a["floor_area_m2"], a["running_cost_pence"]))
     found = colocate(assets, within_m)

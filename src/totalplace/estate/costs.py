@@ -30,20 +30,25 @@ def estate_costs(workspace: Workspace, place: str | None = None) -> dict[str, An
             continue
         row = bodies.setdefault(a["body_id"] or a["body_name"] or "?", {
             "body_id": a["body_id"], "body_name": a["body_name"], "assets": 0, "floor_area_m2": 0.0,
-            "running_cost_pence": 0, "backlog_pence": 0, "_cost_area": 0.0, "_backlog_area": 0.0})
+            "running_cost_pence": 0, "backlog_pence": 0, "_cost_area": 0.0, "_backlog_area": 0.0, "_costed": 0, "_backlogged": 0})
         row["assets"] += 1
         row["floor_area_m2"] += area or 0.0
         if a["running_cost_pence"] is not None:
             row["running_cost_pence"] += a["running_cost_pence"]
-            row["_cost_area"] += area or 0.0
+            if area:
+                row["_cost_area"] += area
+                row["_costed"] += a["running_cost_pence"]
         if a["backlog_pence"] is not None:
             row["backlog_pence"] += a["backlog_pence"]
-            row["_backlog_area"] += area or 0.0
+            if area:
+                row["_backlog_area"] += area
+                row["_backlogged"] += a["backlog_pence"]
     rows = []
     for row in bodies.values():
         cost_area, backlog_area = row.pop("_cost_area"), row.pop("_backlog_area")
-        row["running_cost_per_m2_pence"] = round(row["running_cost_pence"] / cost_area) if cost_area else None
-        row["backlog_per_m2_pence"] = round(row["backlog_pence"] / backlog_area) if backlog_area else None
+        costed, backlogged = row.pop("_costed"), row.pop("_backlogged")
+        row["running_cost_per_m2_pence"] = round(costed / cost_area) if cost_area else None
+        row["backlog_per_m2_pence"] = round(backlogged / backlog_area) if backlog_area else None
         rows.append(row)
     rows.sort(key=lambda r: -(r["running_cost_per_m2_pence"] or 0))
     return {

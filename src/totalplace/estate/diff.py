@@ -5,7 +5,8 @@ Assets are matched by UPRN where both have one (as a number: leading zeros, whic
 the other's drops, do not matter), else by the body's own asset id, else by name and location (the same name,
 ignoring case and punctuation, within 50 metres). Each match says how it was made. A field is compared only
 where both registers give it, and for an asset only where both years give a value (ignoring case, spacing and
-punctuation):
+punctuation); a holding type one year only inferred from a use written in its place (Cheltenham 2023 writes uses
+in its holding-type column) is not compared:
 a value one year leaves blank is not a change.
 """
 
@@ -35,10 +36,15 @@ def _metres(a: dict[str, Any], b: dict[str, Any]) -> float:
     return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
 
 
+def _inferred(asset: dict[str, Any]) -> bool:
+    """A holding type the register did not state but the reader inferred from a use written in its place."""
+    return "inferred from the use" in (asset.get("detail") or "")
+
+
 def _key(asset: dict[str, Any], field: str) -> str:
-    """A UPRN compared as the number it is ('010012809443' and '10012809443' are one); an asset id as written."""
+    """A UPRN compared as the number it is ('010012809443' and '10012809443' are one); an asset id whatever its case."""
     value = (asset[field] or "").strip()
-    return value.lstrip("0") if field == "uprn" else value
+    return value.lstrip("0") if field == "uprn" else value.upper()  # '09/00255/Land' is '09/00255/LAND'
 
 
 def _name_key(text: str | None) -> str:
@@ -58,10 +64,17 @@ def _source(workspace: Workspace, which: str) -> tuple[str, str]:
 def diff_registers(workspace: Workspace, old: str, new: str) -> dict[str, Any]:
     """Compare two ingested asset files (named as `totalplace sources` shows them, or by source id)."""
     (old_id, old_file), (new_id, new_file) = _source(workspace, old), _source(workspace, new)
+    if old_id == new_id:
+        raise DiffError(f"'{old}' and '{new}' are the same file: name two registers of one body.")
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
         rows = {sid: engine.records("SELECT * FROM assets WHERE source_id = ? ORDER BY \"row\"", [sid]) for sid in (old_id, new_id)}
     before, after = rows[old_id], rows[new_id]
+    for file, found in ((old_file, before), (new_file, after)):
+        kinds = {a["kind"] for a in found}
+        if kinds != {"land and assets register"}:
+            raise DiffError(f"{file} is not a land and assets register ({', '.join(sorted(str(k) for k in kinds)) or 'no assets'}): "
+                            "estate diff compares two registers of one body.")
     bodies = {a["body_id"] for a in before} | {a["body_id"] for a in after}
     if len(bodies) > 1:
         raise DiffError(f"{old_file} and {new_file} hold more than one body's assets ({', '.join(sorted(str(b) for b in bodies))}): "
@@ -69,16 +82,20 @@ def diff_registers(workspace: Workspace, old: str, new: str) -> dict[str, Any]:
     matched: list[tuple[dict[str, Any], dict[str, Any], str]] = []
     left = list(before)
     right = list(after)
-    for key, how in (("uprn", "UPRN"), ("asset_id", "asset id")):
+    # one UPRN can hold several assets (a sports field and the pre-school on it): within a UPRN, the same asset id
+    # pairs first, then the nearest; then asset ids alone
+    for key, how, same_id in (("uprn", "UPRN", True), ("uprn", "UPRN", False), ("asset_id", "asset id", False)):
         index: dict[str, list[dict[str, Any]]] = {}
         for b in right:
             if _key(b, key):
                 index.setdefault(_key(b, key), []).append(b)
         still = []
         for a in left:
-            candidates = index.get(_key(a, key), []) if _key(a, key) else []
+            candidates = [c for c in index.get(_key(a, key), []) if not same_id or _key(c, "asset_id") == _key(a, "asset_id")] \
+                if _key(a, key) and (not same_id or _key(a, "asset_id")) else []
             if candidates:
-                b = candidates.pop(0)
+                b = min(candidates, key=lambda c: _metres(a, c))
+                index[_key(a, key)].remove(b)
                 right.remove(b)
                 matched.append((a, b, how))
             else:
@@ -97,7 +114,8 @@ def diff_registers(workspace: Workspace, old: str, new: str) -> dict[str, Any]:
     changed = []
     for a, b, how in matched:
         changes = {f: {"old": a[f], "new": b[f]} for f in compared
-                   if a[f] and b[f] and _name_key(str(a[f])) != _name_key(str(b[f]))}
+                   if a[f] and b[f] and _name_key(str(a[f])) != _name_key(str(b[f]))
+                   and not (f == "holding_type" and (_inferred(a) or _inferred(b)))}
         if changes:
             changed.append({"uprn": b["uprn"] or a["uprn"], "asset_id": b["asset_id"] or a["asset_id"], "name": b["name"] or a["name"],
                             "matched_by": how, "changes": changes, "old_row": a["row"], "new_row": b["row"]})

@@ -19,7 +19,7 @@ def feature_collection(assets: list[dict[str, Any]], extra: dict[str, Any] | Non
     features = []
     for a in assets:
         lat, lon = a.get("lat"), a.get("lon")
-        if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon)):
+        if lat is None or lon is None or not (math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180):
             continue
         props = {k: a.get(k) for k in PROPERTIES}
         props.update({k: v for k, v in a.items() if k.startswith("cluster")})
@@ -33,10 +33,13 @@ def feature_collection(assets: list[dict[str, Any]], extra: dict[str, Any] | Non
 
 def write_geojson(collection: dict[str, Any], path: str | Path) -> Path:
     path = Path(path)
+    if path.is_dir():
+        raise EstateError(f"{path} is a folder: name the GeoJSON file to write, e.g. {path / 'estate.geojson'}.")
     tmp = path.with_name(f".{path.name}.partial")
     try:
-        tmp.write_text(json.dumps(collection, ensure_ascii=False, default=str), encoding="utf-8")
+        tmp.write_text(json.dumps(collection, ensure_ascii=False, default=str, allow_nan=False), encoding="utf-8")
         os.replace(tmp, path)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise EstateError(f"{path}: cannot be written ({exc.strerror}); check that its folder exists and can be written to.") from None
     return path

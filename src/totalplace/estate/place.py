@@ -21,6 +21,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..dates import parse_date
 from ..places import find_place
 from ..workspace import Workspace
 from .boundaries import Boundary
@@ -42,17 +43,25 @@ class PlaceAssets:
     superseded: list[str] = field(default_factory=list)  # older registers of a body left out (`estate diff` compares them)
 
 
-def boundaries(workspace: Workspace) -> dict[str, Boundary]:
-    """Every loaded boundary by its area code (the last ingested wins where two have one code)."""
+def boundaries(workspace: Workspace, codes: set[str] | None = None) -> dict[str, Boundary]:
+    """The loaded boundaries (of `codes`, or all) by area code (the last ingested wins where two have one code)."""
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
         rows = engine.rows("SELECT area_code, area_name, file, geometry FROM boundaries ORDER BY source_id, feature")
-    return {code: Boundary.from_geometry(code, name or code, file, geometry) for code, name, file, geometry in rows if code}
+    found = {}
+    for code, name, file, geometry in rows:
+        if code and (codes is None or code in codes):
+            try:
+                found[code] = Boundary.from_geometry(code, name or code, file, geometry)
+            except (ValueError, TypeError, KeyError) as exc:
+                raise EstateError(f"{file}: the boundary of {code} cannot be used ({exc}); forget the file and ingest "
+                                  "a corrected one.") from None
+    return found
 
 
 def _serving_areas(workspace: Workspace, code: str) -> set[str]:
     places = workspace.places()
-    districts = [p.code for p in places.districts(code, current_only=False)] if places.places[code].kind != "region" else []
+    districts = [p.code for p in places.districts(code, current_only=False)]
     areas = {code, *districts}
     for d in list(areas):
         areas |= {places.parents_of.get(d, {}).get(rel, "") for rel in _THROUGH}
@@ -71,31 +80,44 @@ def place_assets(workspace: Workspace, place: str | None = None) -> PlaceAssets:
     if place is None:
         for a in assets:
             a["in_place_because"] = "the whole workspace"
-        return PlaceAssets(None, assets, None, _count_flags(assets), superseded)
+        return PlaceAssets(None, assets, None, _count_flags(assets), [f for f, _ in superseded])
     places = workspace.places()
     code = find_place(places, place)
     register = workspace.register()
     areas = _serving_areas(workspace, code)
     serving = {b.body_id for b in register.bodies.values() if b.place in areas}
-    local_lists = {a["source_id"] for a in assets if a["body_id"] in serving and a["kind"] not in NATIONAL_KINDS}
-    boundary = boundaries(workspace).get(code)
+    districts = {p.code for p in places.districts(code, current_only=False)} | {code}
+    # a body whose area is wider than the place (a police force, a county, an ICB) holds buildings outside it too
+    wider = {b.body_id for b in register.bodies.values() if b.body_id in serving and b.place not in districts}
+    rows_by_file: dict[str, list[bool]] = {}
+    for a in assets:
+        if a["kind"] not in NATIONAL_KINDS:
+            rows_by_file.setdefault(a["source_id"], []).append(a["body_id"] in serving and a["body_id"] not in wider)
+    local_lists = {f for f, own in rows_by_file.items() if sum(own) * 2 > len(own)}  # mostly the place's own bodies
+    boundary = boundaries(workspace, {code}).get(code)
     chosen = []
     for a in assets:
         located = a["lat"] is not None and a["lon"] is not None
         inside = boundary.contains(a["lon"], a["lat"]) if boundary and located else None
-        if a["body_id"] in serving:
+        if inside:
+            a["in_place_because"] = f"inside the boundary of {boundary.area_name}"  # type: ignore[union-attr]
+        elif a["body_id"] in serving and a["body_id"] in wider and (boundary is None or not located):
+            # a located building of a wider body outside the place's boundary is not the place's
+            a["in_place_because"] = "its body serves the place (and a wider area)"
+            if located and not a["flag"]:
+                a["flag"] = "its body serves a wider area: whether it lies in the place is not checked (no boundary loaded)"
+        elif a["body_id"] in serving and a["body_id"] not in wider:
             a["in_place_because"] = "its body serves the place"
         elif a["source_id"] in local_lists:
             a["in_place_because"] = "on a local list published by a body serving the place"
-        elif inside:
-            a["in_place_because"] = f"inside the boundary of {boundary.area_name}"  # type: ignore[union-attr]
         else:
             continue
         if inside is False and not a["flag"]:
             a["flag"] = f"outside the boundary of {boundary.area_name} ({code})"  # type: ignore[union-attr]
         chosen.append(a)
     info = {"code": code, "name": places.places[code].name, "kind": places.places[code].kind}
-    return PlaceAssets(info, chosen, boundary, _count_flags(chosen), superseded)
+    bodies = {a["body_id"] for a in chosen}
+    return PlaceAssets(info, chosen, boundary, _count_flags(chosen), [f for f, body in superseded if body in bodies])
 
 
 def _count_flags(assets: list[dict[str, Any]]) -> dict[str, int]:
@@ -106,19 +128,34 @@ def _count_flags(assets: list[dict[str, Any]]) -> dict[str, int]:
     return counts
 
 
-def _latest_registers(workspace: Workspace, assets: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
-    """A body's land and assets register is taken from its latest file — by the register's effective date, else
-    the year in the file's name, else the file ingested last: two years' registers of one body
-    (Cheltenham's 2021 and 2023) are not one estate twice over. The older ones are named, not used."""
+def _register_year(a: dict[str, Any]) -> tuple[str, str]:
+    """(the register's date as ISO, its year): from its effective date (any written form), else the year in its
+    file name."""
+    extra = json.loads(a["extra"]) if a.get("extra") else {}
+    written = str(extra.get("EffectiveDate", "") or "")
+    parsed = parse_date(written) if written else None
+    if parsed:
+        return parsed[0].isoformat(), str(parsed[0].year)
+    year = max(re.findall(r"(?<!\d)(20\d\d)(?!\d)", a["file"]), default="")
+    return "", year
+
+
+def _latest_registers(workspace: Workspace, assets: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """A body's land and assets register is taken from its latest file — by the year of its effective date or,
+    where it gives none, the year in its file name; then the date; then the file ingested last: two years'
+    registers of one body (Cheltenham's 2021 and 2023) are not one estate twice over. The older ones are named,
+    not used. A body the register does not know is told apart by its published name."""
     ingested = {m["source_id"]: m.get("ingested_at", "") for m in workspace.store.manifests()}
     latest: dict[str, tuple[str, str, str, str]] = {}
+    owner: dict[str, str] = {}
     for a in assets:
-        if a["kind"] == "land and assets register":
-            effective = str(json.loads(a["extra"] or "{}").get("EffectiveDate", "")) if a.get("extra") else ""
-            year = max(re.findall(r"(?<!\d)(20\d\d)(?!\d)", a["file"]), default="")
-            key = (effective, year, ingested.get(a["source_id"], ""), a["source_id"])
-            if a["body_id"] not in latest or key > latest[a["body_id"]]:
-                latest[a["body_id"]] = key
+        if a["kind"] == "land and assets register" and a["source_id"] not in owner:
+            body = a["body_id"] or f"name:{a['body_name']}"
+            owner[a["source_id"]] = body
+            date, year = _register_year(a)
+            key = (year, date, ingested.get(a["source_id"], ""), a["source_id"])
+            if body not in latest or key > latest[body]:
+                latest[body] = key
     keep = {key[-1] for key in latest.values()}
-    dropped = sorted({a["file"] for a in assets if a["kind"] == "land and assets register" and a["source_id"] not in keep})
-    return [a for a in assets if a["kind"] != "land and assets register" or a["source_id"] in keep], dropped
+    dropped = sorted({(a["file"], a["body_id"]) for a in assets if a["source_id"] in owner and a["source_id"] not in keep})
+    return [a for a in assets if a["source_id"] not in owner or a["source_id"] in keep], dropped

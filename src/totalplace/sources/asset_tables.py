@@ -215,6 +215,8 @@ def _read_row(facts: AssetFacts, row: int, raw: list[str], roles: dict[str, list
             holding, is_use = found
             if is_use:
                 uses.append(holding_written)
+                if holding:
+                    details.append(f"holding type {holding} inferred from the use '{holding_written}'")
     codes = [text(c) for c in cells("body") if text(c)]
     codes = list(dict.fromkeys(codes))
     academy = text(cell("academy")).lower() not in _NOT_ACADEMY if "academy" in roles else False

@@ -22,6 +22,8 @@ as an academy belongs to the Department for Education, not the council that list
 
 from __future__ import annotations
 
+import math
+
 import codecs
 import csv
 import io
@@ -252,6 +254,11 @@ class AssetFacts:
         for r in self.rows:
             if r["status"] != "loaded":
                 continue
+            if r["lat"] is not None and r["lon"] is not None and not (
+                    math.isfinite(r["lat"]) and math.isfinite(r["lon"]) and -90 <= r["lat"] <= 90 and -180 <= r["lon"] <= 180):
+                r["detail"] = "; ".join(x for x in (r.get("detail"), f"position ({r['lon']}, {r['lat']}) is not on the Earth: "
+                                                    "the coordinates are wrong, so no location is kept") if x)
+                r["lat"] = r["lon"] = None
             if r["lat"] is None or r["lon"] is None:
                 r["location_flag"] = NO_LOCATION
             elif not in_uk(r["lat"], r["lon"]):

@@ -13,6 +13,7 @@ CRS, when they are converted as a table's eastings and northings are.
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -44,11 +45,16 @@ def load(path: Path, name: str) -> dict[str, Any]:
         raise IngestError(f"{name}: looks like GeoJSON but is not valid JSON ({exc}).") from exc
     if not isinstance(data, dict) or data.get("type") not in ("FeatureCollection", "Feature"):
         raise IngestError(f"{name}: a JSON file that is not a GeoJSON FeatureCollection or Feature.")
+    if data.get("type") == "FeatureCollection" and not isinstance(data.get("features", []), list):
+        raise IngestError(f"{name}: its 'features' must be a list of GeoJSON features; it is a "
+                          f"{type(data['features']).__name__}. Is the file cut short or edited by hand?")
     return data
 
 
 def features(data: dict[str, Any]) -> list[dict[str, Any]]:
     found = data.get("features", []) if data.get("type") == "FeatureCollection" else [data]
+    if not isinstance(found, list):
+        raise IngestError(f"a GeoJSON FeatureCollection's 'features' must be a list; this one is a {type(found).__name__}.")
     return [f if isinstance(f, dict) else {} for f in found]
 
 
@@ -158,8 +164,11 @@ def read_boundaries(path: Path, name: str, source_id: str, data: dict[str, Any],
             if grid:
                 geometry = _to_wgs84(geometry)
             xs, ys = _bounds(geometry["coordinates"])
+            problem = _ring_problem(geometry)
             if not xs:
                 outcome = {"status": "rejected", "reason": "polygon with no points", "detail": None}
+            elif problem:
+                outcome = {"status": "rejected", "reason": "not a valid polygon", "detail": problem}
             else:
                 box = (min(xs), min(ys), max(xs), max(ys))
                 text_geometry = json.dumps(geometry, separators=(",", ":"))
@@ -178,6 +187,24 @@ def read_boundaries(path: Path, name: str, source_id: str, data: dict[str, Any],
     shown = ", ".join(codes[:5]) + (f" and {len(codes) - 5} more" if len(codes) > 5 else "")
     facts.description = f"boundaries: {shown}" if codes else "boundaries"
     return facts
+
+
+def _ring_problem(geometry: dict[str, Any]) -> str | None:
+    """Why a Polygon or MultiPolygon is not one (RFC 7946): each ring four or more positions of two finite numbers."""
+    polygons = [geometry.get("coordinates")] if geometry.get("type") == "Polygon" else geometry.get("coordinates")
+    if not isinstance(polygons, list):
+        return "its coordinates are not a list of polygons"
+    for polygon in polygons:
+        if not isinstance(polygon, list) or not polygon:
+            return "a polygon with no rings"
+        for ring in polygon:
+            if not isinstance(ring, list) or len(ring) < 4:
+                return "a ring of fewer than four positions"
+            for position in ring:
+                if not (isinstance(position, list) and len(position) >= 2
+                        and all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in position[:2])):
+                    return f"a position that is not two numbers: {json.dumps(position)[:60]}"
+    return None
 
 
 def _bounds(coordinates: Any) -> tuple[list[float], list[float]]:
