@@ -70,7 +70,9 @@ def bng_to_wgs84(eastings: Sequence[float], northings: Sequence[float]) -> tuple
 
 def bng_method() -> str:
     """What pyproj used for the last conversion (after one has been made), for the manifest."""
-    return _bng_transformer().description or "EPSG:27700 to EPSG:4326"
+    transformer = _bng_transformer()
+    used = transformer.get_last_used_operation() if hasattr(transformer, "get_last_used_operation") else None
+    return (used.description if used is not None else None) or "EPSG:27700 to EPSG:4326"
 
 
 # the values of a CRS column, lower case, and what they say
