@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/totalplace demo run demo-place
+	$(BIN)/totalplace serve -w demo-place
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

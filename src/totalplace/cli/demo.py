@@ -28,7 +28,8 @@ def run(
     rows: Annotated[int, typer.Option("--rows", help="Payments per file.", min=1)] = 2000,
     as_json: JsonOption = False,
 ) -> None:
-    """Build the demo place: write its payment files, ingest them, print the ledger summary."""
+    """Build the demo place (SYNTHETIC): write its payment files, national sources and estate, ingest them, count
+    Demoshire and print the ledger, the count and the estate."""
     with errors.status("building the demo place…") as status:
         result = run_demo(directory, rows, progress=lambda message: status.update(message))
     if as_json:
@@ -37,7 +38,14 @@ def run(
     console.print(f"[bold yellow]{SYNTHETIC_LABEL}[/]", highlight=False)
     show_results([IngestResult(**r) for r in result["results"]])
     show_summary(result["summary"], title=f"Ledger of the demo place — {SYNTHETIC_LABEL}")
-    console.print(f"Workspace: {result['workspace']}  (try: totalplace sources -w {directory})", highlight=False)
+    c = result["count"]
+    console.print(f"[bold]Count of {c['place']['name']} {c['year']}[/] ({SYNTHETIC_LABEL}): {pounds(c['total_pence'])}, "
+                  f"{pounds(c['per_head_pence'])} a head; " + ", ".join(f"{b} {s:.0%}" for b, s in c["basis"].items())
+                  + f"  (totalplace count --place Demoshire --year {c['year']} -w {directory})", highlight=False)
+    e = result["estate"]
+    console.print(f"[bold]Estate[/]: {e['assets']} assets, {e['located']} located  (totalplace estate colocate --place Demoshire -w {directory})",
+                  highlight=False)
+    console.print(f"Workspace: {result['workspace']}  (dashboard: totalplace serve -w {directory})", highlight=False)
 
 
 @app.command()

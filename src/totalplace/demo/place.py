@@ -50,21 +50,26 @@ ZIPPED = DemoFile("demoshire_county_payments_2024-07.csv", "lga_csv", COUNTY, 8,
 ZIP_NAME = "demoshire_county_2024-07.zip"
 
 
-def write_register(folder: Path) -> list[Path]:
-    """Demoshire's bodies as reference files in the layouts `totalplace reference load` reads."""
+POPULATIONS = {"DMC": 250_000, "NTN": 150_000, "SVL": 100_000}  # invented
+
+
+def write_register(folder: Path, populations: bool = False) -> list[Path]:
+    """Demoshire's bodies as reference files in the layouts `totalplace reference load` reads (with invented
+    populations if asked: the demo's count shares by them)."""
     folder.mkdir(parents=True, exist_ok=True)
     councils = folder / "uk_local_authorities_mysociety.csv"
+    pop = (lambda code: [POPULATIONS[code]]) if populations else (lambda code: [])
     with councils.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)
-        w.writerow(_REGISTER_HEADER)
+        w.writerow(_REGISTER_HEADER + (["pop-2020"] if populations else []))
         w.writerow(["DMC", COUNTY.name, "Demoshire", "E10999001", "", "", "England", "Demo Region", "CTY", "County", "",
-                    "Demoshire,demoshire county council,Demoshire CC", COUNTY.snac, COUNTY.slug, "E9901"])
+                    "Demoshire,demoshire county council,Demoshire CC", COUNTY.snac, COUNTY.slug, "E9901"] + pop("DMC"))
         w.writerow(["NTN", NORTHTOWN.name, "Northtown", "E07999001", "", "", "England", "Demo Region", "NMD",
                     "Non-metropolitan district", "DMC", "Northtown,northtown borough council,Northtown BC",
-                    NORTHTOWN.snac, NORTHTOWN.slug, "E9902"])
+                    NORTHTOWN.snac, NORTHTOWN.slug, "E9902"] + pop("NTN"))
         w.writerow(["SVL", SOUTHVALE.name, "Southvale", "E07999002", "", "", "England", "Demo Region", "NMD",
                     "Non-metropolitan district", "DMC", "Southvale,southvale district council,Southvale DC",
-                    SOUTHVALE.snac, SOUTHVALE.slug, "E9903"])
+                    SOUTHVALE.snac, SOUTHVALE.slug, "E9903"] + pop("SVL"))
     icb = folder / "ons_ICB24_names_codes.csv"
     with icb.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f)

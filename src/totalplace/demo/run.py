@@ -9,7 +9,10 @@ from ..ingest import IngestResult, ingest, load_reference
 from ..ledger import ledger_summary
 from ..workspace import CONFIG_FILE, WorkspaceError, init_workspace, open_workspace
 from .payments import SYNTHETIC_LABEL
-from .place import write_demo_place
+from .place import write_demo_place, write_register
+from .sources import YEAR, write_estate, write_national
+from ..count import count_place
+from ..estate import estate_summary
 
 
 DEMO_NAME = "Demoshire (synthetic demo)"
@@ -29,13 +32,24 @@ def run_demo(folder: Path, rows_per_file: int = 2000, progress: Callable[[str], 
         )
     say("writing the demo place's files")
     written = write_demo_place(folder, rows_per_file)
+    write_register(folder / "reference", populations=True)
+    national = write_national(folder / "reference")
+    estate = write_estate(folder / "inputs" / "estate")
     ws = init_workspace(folder, DEMO_NAME)
     say("loading the demo register")
     load_reference(ws, folder / "reference")
     results: list[IngestResult] = []
     for w in written:
         results += ingest(ws, [w.path], body=w.body_given, progress=say)
+    results += ingest(ws, national, progress=say)
+    for path, body in estate:
+        results += ingest(ws, [path], body=body or None, progress=say)
+    say("counting Demoshire")
+    count = count_place(ws, "E10999001", YEAR)
     return {
+        "count": {"place": count.place, "year": count.year, "total_pence": count.total_pence,
+                  "per_head_pence": count.per_head_pence, "basis": count.basis_shares(), "missing": len(count.missing)},
+        "estate": {k: v for k, v in estate_summary(ws, "E10999001").items() if k in ("assets", "located", "flags")},
         "label": SYNTHETIC_LABEL,
         "workspace": str(ws.root),
         "written": [{"file": w.path.name, "layout": w.layout, "rows": w.rows, "total_pence": w.total_pence} for w in written],

@@ -88,7 +88,8 @@ def place_assets(workspace: Workspace, place: str | None = None) -> PlaceAssets:
     serving = {b.body_id for b in register.bodies.values() if b.place in areas}
     districts = {p.code for p in places.districts(code, current_only=False)} | {code}
     # a body whose area is wider than the place (a police force, a county, an ICB) holds buildings outside it too
-    wider = {b.body_id for b in register.bodies.values() if b.body_id in serving and b.place not in districts}
+    wider = {b.body_id for b in register.bodies.values() if b.body_id in serving and b.place not in districts
+             and ({p.code for p in places.districts(b.place, current_only=False)} - districts or b.place not in places.places)}
     rows_by_file: dict[str, list[bool]] = {}
     for a in assets:
         if a["kind"] not in NATIONAL_KINDS:
