@@ -25,6 +25,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/match.py
 	$(BIN)/python benchmarks/classify.py
 	$(BIN)/python benchmarks/count.py
+	$(BIN)/python benchmarks/serve.py
 	$(BIN)/python benchmarks/colocate.py
 
 clean:

@@ -9,7 +9,6 @@ store/count/, so a warm count reads only the summary; any change to the store ma
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -19,26 +18,12 @@ from ..store.ledger import Store
 FLOWS_SQL = "SELECT * FROM payment_flows"  # the view store/ledger.py defines over the loaded payments
 
 
-def _fingerprint(store: Store) -> str:
-    """What the summary depends on: every committed file, and the decisions joined into the ledger view."""
-    digest = hashlib.sha256()
-    for manifest in sorted(store.sources_dir.glob("*.json")):
-        stat = manifest.stat()
-        digest.update(f"{manifest.name}:{stat.st_mtime_ns}:{stat.st_size};".encode())
-    for path in (store.root / "suppliers" / "matches.parquet", store.root / "classify" / "labels.parquet",
-                 store.root / "classify" / "details.parquet"):
-        if path.exists():
-            stat = path.stat()
-            digest.update(f"{path}:{stat.st_mtime_ns}:{stat.st_size};".encode())
-    return digest.hexdigest()[:16]
-
-
 def open_flows(store: Store, engine: Engine) -> Path:
     """Create the view `flows` (the summary), building it first if the store has changed since it was built.
     Expects the ledger views to be open on `engine`."""
     folder = store.root / "count"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"flows-{_fingerprint(store)}.parquet"
+    path = folder / f"flows-{store.state()}.parquet"
     if not path.exists():
         tmp = folder / f".{path.name}.{os.getpid()}.partial"
         engine.copy_parquet(FLOWS_SQL, tmp)

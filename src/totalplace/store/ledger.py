@@ -15,6 +15,7 @@ number is the part's `row_base` plus its position (Parquet's file_row_number).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import csv
 import json
 import os
@@ -124,6 +125,19 @@ class Store:
         manifest.unlink()
         _fsync_dir(self.sources_dir)
         shutil.rmtree(self.ledger_dir / source_id, ignore_errors=True)
+
+    def state(self) -> str:
+        """A stamp of everything a reading of the store depends on — the files committed, the supplier and
+        classification decisions, the reference — that changes whenever any of them does (for caches)."""
+        digest = hashlib.sha256()
+        paths = sorted(self.sources_dir.glob("*.json")) + sorted(self.reference_dir.glob("*"))
+        paths += [self.root / "suppliers" / "matches.parquet", self.root / "classify" / "labels.parquet",
+                  self.root / "classify" / "details.parquet"]
+        for path in paths:
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path.name}:{stat.st_mtime_ns}:{stat.st_size};".encode())
+        return digest.hexdigest()[:16]
 
     def manifest(self, source_id: str) -> dict[str, Any] | None:
         path = self.sources_dir / f"{source_id}.json"

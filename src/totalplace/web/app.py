@@ -10,13 +10,15 @@ from __future__ import annotations
 import csv
 import io
 import os
+import threading
+from collections import OrderedDict
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlencode
 
 import plotly
 from fastapi import FastAPI, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from fastapi.templating import Jinja2Templates
 
 from .. import explore
@@ -35,6 +37,7 @@ HERE = Path(__file__).resolve().parent
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 USER_ERRORS = (explore.ExploreError, CountError, DrillError, DriverError, YearError, PlaceError, EstateError)
 COMPARE_WITH = 6
+CACHE_SIZE = 256
 
 
 def create_app(workspace: Workspace) -> FastAPI:
@@ -49,6 +52,25 @@ def create_app(workspace: Workspace) -> FastAPI:
         code = find_place(workspace.places(), place)
         result = count_place(workspace, code, year)
         return result.to_json(), result
+
+    cache: OrderedDict[tuple[str, str, str], Response] = OrderedDict()
+    lock = threading.Lock()
+
+    def cached(request: Request, produce: Callable[[], Response]) -> Response:
+        """A page or answer made once per state of the store: the same request, with nothing ingested, matched or
+        classified since, is answered from memory (the first is computed)."""
+        key = (request.url.path, str(request.url.query), workspace.store.state())
+        with lock:
+            if key in cache:
+                cache.move_to_end(key)
+                return cache[key]
+        response = produce()
+        if response.status_code == 200 and not isinstance(response, StreamingResponse):
+            with lock:
+                cache[key] = response
+                while len(cache) > CACHE_SIZE:
+                    cache.popitem(last=False)
+        return response
 
     def page(request: Request, template: str, title: str, status: int = 200, **context: Any) -> HTMLResponse:
         return templates.TemplateResponse(request, template, {"title": title, "workspace_name": workspace.name,
@@ -101,13 +123,15 @@ def create_app(workspace: Workspace) -> FastAPI:
         except USER_ERRORS:
             return []
 
+    def place_choices() -> list[dict[str, str]]:
+        return [{"code": p.code, "name": p.name} for p in workspace.places().places.values()
+                if p.kind in ("combined authority", "county", "region", "metropolitan district", "London borough", "unitary authority")
+                and not p.end_date][:400]
+
     @app.get("/", response_class=HTMLResponse, summary="Place overview")
     def overview(request: Request, place: str | None = Query(None, max_length=100), year: str | None = Query(None, max_length=9)) -> HTMLResponse:
-        choices = [{"code": p.code, "name": p.name} for p in workspace.places().places.values()
-                   if p.kind in ("combined authority", "county", "region", "metropolitan district", "London borough", "unitary authority")
-                   and not p.end_date][:400]
-
         def render() -> HTMLResponse:
+            choices = place_choices()
             if not (place and year):
                 return page(request, "overview.html", "Place overview", place=place, year=year, place_choices=choices)
             data = overview_data(place, year)
@@ -118,11 +142,12 @@ def create_app(workspace: Workspace) -> FastAPI:
                         treemap=charts.treemap(data["cells"], f"Spending in {data['place']['name']} by function and body"),
                         compare_chart=charts.per_head_bars(comparison, "Per head beside comparable places") if comparison else "",
                         per_head=lambda pence: format_pounds(round(pence / pop)) if pop else "")
-        return guarded(render, request, "overview.html", "Place overview", place=place, year=year, place_choices=choices)
+        return cached(request, lambda: guarded(render, request, "overview.html", "Place overview", place=place, year=year,
+                                               place_choices=place_choices()))
 
     @app.get("/api/overview", summary="The count of a place for a year (the overview's figures)")
-    def overview_api(place: str = Query(..., max_length=100), year: str = Query(..., max_length=9)) -> JSONResponse:
-        return api(lambda: overview_data(place, year))
+    def overview_api(request: Request, place: str = Query(..., max_length=100), year: str = Query(..., max_length=9)) -> Response:
+        return cached(request, lambda: api(lambda: overview_data(place, year)))
 
     def drill_data(place: str, year: str, cell: str) -> dict[str, Any]:
         _, result = counted(place, year)
@@ -160,7 +185,6 @@ def create_app(workspace: Workspace) -> FastAPI:
             return engine.records("SELECT body_id, any_value(body_name) AS body_name FROM ledger WHERE body_id IS NOT NULL "
                                   "GROUP BY body_id ORDER BY body_name")
 
-    @app.get("/payments", response_class=HTMLResponse, summary="Spending explorer")
     def payments(request: Request) -> HTMLResponse:
         common = {"bodies": bodies_paying(), "themes": list(themes()), "sorts": list(explore.SORTS)}
 
@@ -173,12 +197,16 @@ def create_app(workspace: Workspace) -> FastAPI:
         return guarded(render, request, "payments.html", "Spending explorer", f=explore.PaymentFilter(), q={}, sort="amount",
                        descending=True, **common)
 
+    @app.get("/payments", response_class=HTMLResponse, summary="Spending explorer")
+    def payments_page(request: Request) -> Response:
+        return cached(request, lambda: payments(request))
+
     @app.get("/api/payments", summary="Payments matching the filters, a page at a time")
-    def payments_api(request: Request) -> JSONResponse:
+    def payments_api(request: Request) -> Response:
         def run() -> dict[str, Any]:
             where, sort, descending, page_number, size, _ = payment_query(request)
             return explore.search_payments(workspace, where, sort, descending, page_number, size)
-        return api(run)
+        return cached(request, lambda: api(run))
 
     @app.get("/payments.csv", summary="Every payment matching the filters, as CSV")
     def payments_csv(request: Request) -> Any:
