@@ -25,6 +25,11 @@ PAGES = {
     "flows": "/flows",
     "estate": "/estate?place=Lambeth",
     "sources": "/sources",
+    "cells": "/cells?place=Trafford&year=2017-18&cofog=10",
+    "drill": "/drill?place=Trafford&year=2017-18&cell=outturn/TRF/10",
+    "body": "/bodies/TRF",
+    "rejects": "/rejects",
+    "api": "/api/docs",
 }
 
 
@@ -94,3 +99,21 @@ def test_keyboard_the_skip_link_then_the_navigation(dashboard, page):
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Shift+Tab")
     assert page.evaluate("document.activeElement.tagName") == "A"
+
+
+def test_a_supplier_page_from_the_explorer_and_a_functions_figures(dashboard, page):
+    ws, base = dashboard
+    page.goto(base + "/payments?body=TRF")
+    link = page.locator("table tbody tr td:nth-child(3) a").first
+    name = link.inner_text()
+    link.click()
+    page.wait_for_url(re.compile(r"/suppliers\?name="))
+    assert page.locator("h1").inner_text() == f"Supplier: {name}"
+    _no_serious_violations(page)
+    count = tp.count_place(ws, "Trafford", "2017-18")
+    page.goto(base + PAGES["overview"])
+    social = next(r for r in count.by("cofog") if r["cofog"] == "10")
+    page.get_by_role("link", name=format_pounds(social["pence"]), exact=True).click()
+    page.wait_for_url(re.compile(r"/cells\?"))
+    figures = page.locator("table tbody tr td:last-child").all_inner_texts()
+    assert len(figures) == len([c for c in count.cells if c.cofog == "10"])

@@ -160,6 +160,33 @@ def create_app(workspace: Workspace) -> FastAPI:
                                     found=drill_data(place, year, cell)), request, "drill.html", "Behind the figure",
                        place=place, year=year, found={"cell": {"pence": None, "source_pence": None}, "rows": []})
 
+    def cells_data(place: str, year: str, cofog: str | None, theme: str | None) -> dict[str, Any]:
+        data, _ = counted(place, year)
+        chosen = []
+        for c in data["cells"]:
+            if cofog is not None and (c["cofog"] or "none") != cofog:
+                continue
+            if theme is not None and theme not in c["themes"]:
+                continue
+            chosen.append({**c, "shown_pence": c["themes"][theme] if theme else c["pence"]})
+        return {"place": data["place"], "year": data["year"], "cofog": cofog, "theme": theme, "cells": chosen,
+                "total_pence": sum(c["shown_pence"] for c in chosen)}
+
+    @app.get("/cells", response_class=HTMLResponse, summary="The cells of a count, of one function or theme")
+    def cells_page(request: Request, place: str = Query(..., max_length=100), year: str = Query(..., max_length=9),
+                   cofog: str | None = Query(None, max_length=5), theme: str | None = Query(None, max_length=40)) -> Response:
+        def render() -> HTMLResponse:
+            found = cells_data(place, year, cofog, theme)
+            return page(request, "cells.html", f"{found['place']['name']} {found['year']}: the figures behind it", place=place,
+                        year=year, cofog=cofog, theme=theme, cells=found["cells"], total=found["total_pence"])
+        return cached(request, lambda: guarded(render, request, "cells.html", "The figures behind it", place=place, year=year,
+                                               cofog=cofog, theme=theme, cells=[], total=0))
+
+    @app.get("/api/cells")
+    def cells_api(request: Request, place: str = Query(..., max_length=100), year: str = Query(..., max_length=9),
+                  cofog: str | None = Query(None, max_length=5), theme: str | None = Query(None, max_length=40)) -> Response:
+        return cached(request, lambda: api(lambda: cells_data(place, year, cofog, theme)))
+
     @app.get("/api/drill")
     def drill_api(place: str = Query(..., max_length=100), year: str = Query(..., max_length=9), cell: str = Query(..., max_length=300)) -> JSONResponse:
         return api(lambda: drill_data(place, year, cell))
@@ -273,7 +300,9 @@ def create_app(workspace: Workspace) -> FastAPI:
             chosen = place_assets(workspace, place)
             loaded = boundaries(workspace)
             code = chosen.place["code"] if chosen.place else None
-            wards = [b for b in loaded.values() if code and workspace.places().parents_of.get(b.area_code, {}).get("district") == code]
+            box = chosen.boundary.bbox if chosen.boundary else None
+            wards = [b for b in loaded.values() if box and b.area_code != code and box[0] - 1e-6 <= b.bbox[0] and box[1] - 1e-6 <= b.bbox[1]
+                     and b.bbox[2] <= box[2] + 1e-6 and b.bbox[3] <= box[3] + 1e-6]  # the areas inside it: its wards
             clustered = {m["asset"] for c in data["colocation"]["multi_body"] for m in c["members"]}
             chart = charts.estate_map(chosen.assets, chosen.boundary, wards, clustered, "Public buildings by body")
             title = f"Estate of {chosen.place['name']}" if chosen.place else "Estate of the workspace"
