@@ -38,3 +38,4 @@ def test_the_estate_page_shows_lambeths_clusters(real_estate):
     assert len(data["colocation"]["multi_body"]) == 5
     page = client.get("/estate", params={"place": "Trafford"})
     assert page.status_code == 200 and "boundary Trafford" in page.text  # drawn from the loaded GeoJSON
+    assert page.text.count("#9aa5b1") == 21  # and its 21 wards, the areas inside it
