@@ -41,3 +41,6 @@ def test_the_estate_page_shows_lambeths_clusters(real_estate):
     page = client.get("/estate", params={"place": "Trafford"})
     assert page.status_code == 200 and "boundary Trafford" in page.text  # drawn from the loaded GeoJSON
     assert page.text.count("#9aa5b1") == 21  # and its 21 wards, the areas inside it
+    assert "open-street-map" not in page.text  # no tiles unless asked: it works offline
+    tiled = client.get("/estate", params={"place": "Trafford", "tiles": "true"})
+    assert tiled.status_code == 200 and '"style":"open-street-map"' in tiled.text.replace(" ", "")

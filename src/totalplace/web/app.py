@@ -294,7 +294,8 @@ def create_app(workspace: Workspace) -> FastAPI:
         return {"summary": estate_summary(workspace, place), "colocation": colocation(workspace, place, within)}
 
     @app.get("/estate", response_class=HTMLResponse, summary="Estate map")
-    def estate(request: Request, place: str | None = Query(None, max_length=100), within: float = Query(250.0)) -> HTMLResponse:
+    def estate(request: Request, place: str | None = Query(None, max_length=100), within: float = Query(250.0),
+               tiles: bool = Query(False, description="Draw OpenStreetMap's tiles beneath (the browser fetches them: online only)")) -> HTMLResponse:
         def render() -> HTMLResponse:
             data = estate_data(place, within)
             chosen = place_assets(workspace, place)
@@ -304,9 +305,9 @@ def create_app(workspace: Workspace) -> FastAPI:
             wards = [b for b in loaded.values() if box and b.area_code != code and box[0] - 1e-6 <= b.bbox[0] and box[1] - 1e-6 <= b.bbox[1]
                      and b.bbox[2] <= box[2] + 1e-6 and b.bbox[3] <= box[3] + 1e-6]  # the areas inside it: its wards
             clustered = {m["asset"] for c in data["colocation"]["multi_body"] for m in c["members"]}
-            chart = charts.estate_map(chosen.assets, chosen.boundary, wards, clustered, "Public buildings by body")
+            chart = charts.estate_map(chosen.assets, chosen.boundary, wards, clustered, "Public buildings by body", tiles=tiles)
             title = f"Estate of {chosen.place['name']}" if chosen.place else "Estate of the workspace"
-            return page(request, "estate.html", title, place=place, within=within, chart=chart, **data)
+            return page(request, "estate.html", title, place=place, within=within, chart=chart, tiles=tiles, **data)
         return guarded(render, request, "estate.html", "Estate map", place=place, within=within)
 
     @app.get("/api/estate")

@@ -61,8 +61,12 @@ def sankey(flows: dict[str, Any], title: str) -> str:
     return _html(figure, title)
 
 
-def estate_map(assets: list[dict[str, Any]], boundary: Any, wards: list[Any], clusters: set[str], title: str) -> str:
-    """Assets by body on longitude/latitude axes with the place's boundary and wards drawn from GeoJSON: no tiles."""
+def estate_map(assets: list[dict[str, Any]], boundary: Any, wards: list[Any], clusters: set[str], title: str,
+               tiles: bool = False) -> str:
+    """Assets by body with the place's boundary and wards drawn from GeoJSON: on longitude/latitude axes (no tiles,
+    works offline), or, when asked, over OpenStreetMap's tiles (which the browser fetches: online only)."""
+    if tiles:
+        return _tiled_map(assets, boundary, wards, clusters, title)
     figure = go.Figure()
     for ward in wards:
         for ring in ward.rings:
@@ -88,3 +92,27 @@ def estate_map(assets: list[dict[str, Any]], boundary: Any, wards: list[Any], cl
 
 def data_json(value: Any) -> str:
     return json.dumps(value, default=str)
+
+
+def _tiled_map(assets: list[dict[str, Any]], boundary: Any, wards: list[Any], clusters: set[str], title: str) -> str:
+    figure = go.Figure()
+    for area, width, colour in [(w, 0.6, "#4a5763") for w in wards] + ([(boundary, 2.0, "#1d2731")] if boundary else []):
+        for ring in area.rings:
+            figure.add_trace(go.Scattermap(lon=[p[0] for p in ring], lat=[p[1] for p in ring], mode="lines",
+                                           line={"width": width, "color": colour}, hoverinfo="skip", showlegend=False))
+    located = [a for a in assets if a["lat"] is not None and a["lon"] is not None]
+    by_body: dict[str, list[dict[str, Any]]] = {}
+    for a in located:
+        by_body.setdefault(a["body_name"] or a["body_id"] or "unknown", []).append(a)
+    for name, rows in sorted(by_body.items()):
+        figure.add_trace(go.Scattermap(
+            lon=[a["lon"] for a in rows], lat=[a["lat"] for a in rows], mode="markers", name=name,
+            marker={"size": [14 if f"{a['source_id']}:{a['row']}" in clusters else 8 for a in rows]},
+            text=[a["name"] or a["address"] or "" for a in rows], hovertemplate="%{text}<extra></extra>"))
+    if located:
+        lats, lons = [a["lat"] for a in located], [a["lon"] for a in located]
+        centre = {"lat": (min(lats) + max(lats)) / 2, "lon": (min(lons) + max(lons)) / 2}
+    else:
+        centre = {"lat": 54.0, "lon": -2.0}
+    figure.update_layout(height=560, map={"style": "open-street-map", "center": centre, "zoom": 11 if located else 5})
+    return _html(figure, title + " (map tiles © OpenStreetMap contributors)")
