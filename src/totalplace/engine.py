@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Iterator, Any, Iterable, Sequence
 
 import duckdb
 import pyarrow as pa
@@ -111,6 +111,14 @@ class Engine:
         cursor = self._con.execute(sql, params or [])
         names = [d[0] for d in cursor.description]
         return [dict(zip(names, row)) for row in cursor.fetchall()]
+
+    def stream(self, sql: str, params: Sequence[Any] | None = None, batch: int = 10_000) -> Iterator[dict[str, Any]]:
+        """A query's rows as dicts, fetched a batch at a time from one execution (for downloads of any size)."""
+        cursor = self._con.execute(sql, params or [])
+        names = [d[0] for d in cursor.description]
+        while rows := cursor.fetchmany(batch):
+            for row in rows:
+                yield dict(zip(names, row))
 
     def arrow(self, sql: str, params: Sequence[Any] | None = None) -> pa.Table:
         if params:

@@ -13,8 +13,10 @@ from .classify.reference import cofog_codes, themes
 from .money import parse_pence
 from .workspace import Workspace
 
+TRANSFER_KINDS = ("service", "tax", "pension", "internal")
 SORTS = {"date": "payment_date", "amount": "amount_pence", "supplier": "supplier", "body": "body_name"}
 MAX_PAGE_SIZE = 500
+MAX_PAGE = 1_000_000
 PAYMENT_COLUMNS = ("source_id", "file", "sheet", "row", "body_id", "body_name", "payment_date", "amount_pence", "supplier",
                    "payee_body_id", "payee_body_name", "counterparty_type", "transfer_kind", "service_area",
                    "expense_type", "description", "cofog", "cofog_group", "themes", "classification_method")
@@ -35,6 +37,7 @@ class PaymentFilter:
     amount_min_pence: int | None = None
     amount_max_pence: int | None = None
     payee_body: str | None = None
+    transfer_kind: str | None = None  # service, tax, pension, internal
 
     @classmethod
     def parse(cls, **given: str | None) -> "PaymentFilter":
@@ -57,6 +60,10 @@ class PaymentFilter:
             if text and pence is None:
                 raise ExploreError(f"{key}: '{text}' is not an amount of pounds (e.g. 500 or 1,234.56)")
             values[target] = pence
+        kind = (given.get("transfer_kind") or "").strip()
+        if kind and kind not in TRANSFER_KINDS:
+            raise ExploreError(f"transfer_kind: '{kind}' is not one of {', '.join(TRANSFER_KINDS)}")
+        values["transfer_kind"] = kind or None
         cofog = (given.get("cofog") or "").strip()
         if cofog and cofog != "none" and cofog not in cofog_codes():
             raise ExploreError(f"cofog: '{cofog}' is not a COFOG division or group (01 to 10, e.g. 10 or 10.2), or 'none'")
@@ -75,6 +82,9 @@ class PaymentFilter:
         if self.payee_body:
             clauses.append("payee_body_id = ?")
             params.append(self.payee_body)
+        if self.transfer_kind:
+            clauses.append("transfer_kind = ?")
+            params.append(self.transfer_kind)
         if self.date_from:
             clauses.append("payment_date >= ?")
             params.append(self.date_from)
@@ -116,8 +126,8 @@ def _order(sort: str, descending: bool) -> str:
 def search_payments(workspace: Workspace, where: PaymentFilter, sort: str = "amount", descending: bool = True,
                     page: int = 1, page_size: int = 50) -> dict[str, Any]:
     """One page of the payments that match, with how many match and their total."""
-    if page < 1:
-        raise ExploreError("page: pages start at 1")
+    if not 1 <= page <= MAX_PAGE:
+        raise ExploreError(f"page: pages start at 1 and go up to {MAX_PAGE:,}")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ExploreError(f"page_size: between 1 and {MAX_PAGE_SIZE}")
     clause, params = where.where()
@@ -137,17 +147,11 @@ def iter_payments(workspace: Workspace, where: PaymentFilter, sort: str = "amoun
                   batch: int = 10_000) -> Iterator[dict[str, Any]]:
     """Every matching payment, in order, a batch at a time (for downloads of any size)."""
     clause, params = where.where()
+    order = _order(sort, descending)  # a bad sort is refused before anything is sent
     columns = ", ".join(f'"{c}"' for c in PAYMENT_COLUMNS)
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
-        offset = 0
-        while True:
-            rows = engine.records(f"SELECT {columns} FROM ledger WHERE {clause} ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
-                                  [*params, batch, offset])
-            yield from rows
-            if len(rows) < batch:
-                return
-            offset += batch
+        yield from engine.stream(f"SELECT {columns} FROM ledger WHERE {clause} ORDER BY {order}", params, batch)
 
 
 def supplier_profile(workspace: Workspace, supplier: str) -> dict[str, Any]:

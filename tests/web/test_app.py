@@ -77,7 +77,10 @@ def test_bad_parameters_get_a_clear_400(client):
                          ("/api/payments?page=0", "pages start at 1"),
                          ("/api/suppliers?name=Nobody", "no payments to a supplier"),
                          ("/api/overview?place=Nowhere&year=2017-18", "no place is called"),
-                         ("/api/estate?within=0", "within")):
+                         ("/api/estate?within=0", "within"),
+                         ("/api/payments?page=999999999999999999999", "pages start at 1"),
+                         ("/payments.csv?sort=bogus", "is not one of"),
+                         ("/api/payments?transfer_kind=gift", "is not one of")):
         r = c.get(url)
         assert r.status_code == 400 and message in r.json()["error"], (url, r.text)
     r = c.get("/payments?amount_min=lots")
@@ -90,7 +93,18 @@ def test_money_flows_between_public_bodies(client):
     flows = c.get("/api/flows").json()
     assert [(l["payer_id"], l["payee_id"], l["pence"]) for l in flows["links"]] == [("NTN", "DMC", 2500000)]
     page = c.get("/flows")
-    assert "/payments?body=NTN&amp;payee_body=DMC" in page.text
+    assert "/payments?body=NTN&amp;payee_body=DMC&amp;transfer_kind=service" in page.text
     drilled = c.get("/api/payments", params={"body": "NTN", "payee_body": "DMC"}).json()
     assert drilled["matching_pence"] == 2500000
     assert json.loads(json.dumps(explore.money_flows(ws)))["total_pence"] == 2500000
+
+
+def test_the_csv_download_defuses_spreadsheet_formulas(client, tmp_path):
+    c, ws = client
+    path = tmp_path / "formula.csv"
+    path.write_text("Body Name,Payment Date,Supplier Name,Amount\nNorthtown Borough Council,05/06/2024,=HYPERLINK(1),10.00\n",
+                    encoding="utf-8")
+    (result,) = tp.ingest(ws, [path])
+    assert result.status == "loaded", result.error
+    rows = list(csv.DictReader(io.StringIO(c.get("/payments.csv", params={"supplier": "hyperlink"}).text)))
+    assert [r["supplier"] for r in rows] == ["'=HYPERLINK(1)"]

@@ -10,6 +10,7 @@ store/count/, so a warm count reads only the summary; any change to the store ma
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 from ..engine import Engine
@@ -25,7 +26,7 @@ def open_flows(store: Store, engine: Engine) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"flows-{store.state()}.parquet"
     if not path.exists():
-        tmp = folder / f".{path.name}.{os.getpid()}.partial"
+        tmp = folder / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"  # threads of one server share a pid
         engine.copy_parquet(FLOWS_SQL, tmp)
         os.replace(tmp, path)
         for old in folder.glob("flows-*.parquet"):

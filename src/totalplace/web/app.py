@@ -192,12 +192,15 @@ def create_app(workspace: Workspace) -> FastAPI:
         return api(lambda: drill_data(place, year, cell))
 
     # --- the spending explorer ---------------------------------------------------------------------------------
-    FILTERS = ("body", "date_from", "date_to", "supplier", "cofog", "theme", "amount_min", "amount_max", "payee_body")
+    FILTERS = ("body", "date_from", "date_to", "supplier", "cofog", "theme", "amount_min", "amount_max", "payee_body",
+               "transfer_kind")
 
     def payment_query(request: Request) -> tuple[explore.PaymentFilter, str, bool, int, int, dict[str, str]]:
         q = {k: request.query_params.get(k, "") for k in FILTERS}
         where = explore.PaymentFilter.parse(**q)
         sort = request.query_params.get("sort", "amount")
+        if sort not in explore.SORTS:
+            raise explore.ExploreError(f"sort: '{sort}' is not one of {', '.join(explore.SORTS)}")
         descending = request.query_params.get("order", "desc") != "asc"
         try:
             page_number = int(request.query_params.get("page", "1"))
@@ -218,7 +221,8 @@ def create_app(workspace: Workspace) -> FastAPI:
         def render() -> HTMLResponse:
             where, sort, descending, page_number, size, q = payment_query(request)
             result = explore.search_payments(workspace, where, sort, descending, page_number, size)
-            query = urlencode({**{k: v for k, v in q.items() if v}, "sort": sort, "order": "desc" if descending else "asc"})
+            query = urlencode({**{k: v for k, v in q.items() if v}, "sort": sort, "order": "desc" if descending else "asc",
+                               **({"page_size": str(size)} if size != 50 else {})})
             return page(request, "payments.html", "Spending explorer", f=where, q=q, sort=sort, descending=descending,
                         result=result, query=query, **common)
         return guarded(render, request, "payments.html", "Spending explorer", f=explore.PaymentFilter(), q={}, sort="amount",
@@ -247,7 +251,7 @@ def create_app(workspace: Workspace) -> FastAPI:
             writer = csv.DictWriter(buffer, fieldnames=list(explore.PAYMENT_COLUMNS), extrasaction="ignore")
             writer.writeheader()
             for i, row in enumerate(explore.iter_payments(workspace, where, sort, descending)):
-                writer.writerow(row)
+                writer.writerow({k: _spreadsheet_safe(v) for k, v in row.items()})
                 if i % 5000 == 4999:
                     yield buffer.getvalue()
                     buffer.seek(0)
@@ -341,6 +345,13 @@ def create_app(workspace: Workspace) -> FastAPI:
 
     app.state.workspace = workspace
     return app
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) is written with a leading apostrophe."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
 
 
 def jsonable(value: Any) -> Any:

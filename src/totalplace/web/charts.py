@@ -3,6 +3,7 @@ dashboard itself (`/static/plotly.min.js`, served from the installed plotly pack
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -14,7 +15,7 @@ from ..classify.reference import cofog_codes
 def _html(figure: go.Figure, title: str) -> str:
     figure.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8}, font={"family": "system-ui, sans-serif", "size": 14})
     body = figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
-    return f'<figure class="chart">{body}<figcaption>{title}</figcaption></figure>'
+    return f'<figure class="chart">{body}<figcaption>{html.escape(title)}</figcaption></figure>'
 
 
 def treemap(cells: list[dict[str, Any]], title: str) -> str:
