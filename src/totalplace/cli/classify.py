@@ -14,7 +14,7 @@ from ..classification import (
 )
 from ..classify.decisions import DecisionFileError
 from ..workspace import open_workspace
-from .options import CsvOption, JsonOption, WorkspaceOption
+from .options import CsvOption, JsonOption, WorkspaceOption, one_format
 from .render import console, errors, esc, friendly_errors, pounds, print_csv, print_json, table
 
 app = typer.Typer(help="What the money is for: each payment's COFOG function and Total Place themes.")
@@ -26,11 +26,6 @@ REVIEW_COLUMNS = ["body_id", "body_name", "service_label", "expense_label", "pay
 
 def _share(value: float | None) -> str:
     return "" if value is None else f"{value:.1%}"
-
-
-def _choose(as_json: bool, as_csv: bool) -> None:
-    if as_json and as_csv:
-        raise typer.BadParameter("choose one of --json and --csv", param_hint="--json/--csv")
 
 
 @app.callback(invoke_without_command=True)
@@ -46,7 +41,7 @@ def classify(
     """Coverage: for each body, the share of its pounds and payments classified, and how."""
     if ctx.invoked_subcommand is not None:
         return
-    _choose(as_json, as_csv)
+    one_format(as_json, as_csv)
     ws = open_workspace(workspace)
     if review:
         if limit is None:
@@ -115,7 +110,7 @@ def functions(
     as_csv: CsvOption = False,
 ) -> None:
     """Pounds by body and COFOG division (or group), with each one's share of the body's spending."""
-    _choose(as_json, as_csv)
+    one_format(as_json, as_csv)
     rows = spending_by_function(open_workspace(workspace), groups=groups, body=body)
     if as_json:
         print_json(rows)
@@ -142,7 +137,7 @@ def themes(
     as_csv: CsvOption = False,
 ) -> None:
     """Pounds by body and Total Place theme (themes overlap: a payment may count in two)."""
-    _choose(as_json, as_csv)
+    one_format(as_json, as_csv)
     rows = spending_by_theme(open_workspace(workspace), body=body)
     if as_json:
         print_json(rows)

@@ -12,7 +12,7 @@ from ..count import compare_places, count_place, drill, export_count
 from ..count.crosscheck import crosscheck as crosscheck_region
 from ..count.result import Count
 from ..workspace import open_workspace
-from .options import CsvOption, JsonOption, WorkspaceOption
+from .options import CsvOption, JsonOption, WorkspaceOption, one_format
 from .render import console, errors, esc, friendly_errors, note, pounds, print_csv, print_json, table
 
 GROUPINGS = ("body", "cofog", "theme", "basis", "sector")
@@ -48,8 +48,7 @@ def count(
     as_csv: CsvOption = False,
 ) -> None:
     """All public spending in a place for a financial year: bottom-up from outturn, top-down from CRA, each pound once."""
-    if as_json and as_csv:
-        raise typer.BadParameter("choose one of --json and --csv", param_hint="--json/--csv")
+    one_format(as_json, as_csv)
     keys = _by(by)
     if drill_cell and export:
         raise typer.BadParameter("use --drill or --export, not both", param_hint="--drill/--export")

@@ -9,7 +9,7 @@ import typer
 
 from ..ledger import list_rejects
 from ..workspace import open_workspace
-from .options import CsvOption, JsonOption, WorkspaceOption
+from .options import CsvOption, JsonOption, WorkspaceOption, one_format
 from .render import console, esc, friendly_errors, pounds, print_csv, print_json, table
 
 COLUMNS = ["file", "sheet", "row", "status", "reason", "detail", "amount_pence", "raw"]
@@ -29,8 +29,7 @@ def rejects(
     as_csv: CsvOption = False,
 ) -> None:
     """Show rows that were not loaded: why, and the row as the file had it."""
-    if as_json and as_csv:
-        raise typer.BadParameter("choose one of --json and --csv", param_hint="--json/--csv")
+    one_format(as_json, as_csv)
     if limit is None:
         limit = 0 if (as_json or as_csv) else 100
     rows = list_rejects(open_workspace(workspace), file=file, reason=reason, include_skipped=skipped, limit=limit or None)

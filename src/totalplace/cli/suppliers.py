@@ -12,7 +12,7 @@ from ..counterparties import export_suppliers, import_suppliers, list_suppliers,
 from ..match.matcher import COUNTERPARTY_TYPES
 from ..match.suppliers import DecisionFileError
 from ..workspace import open_workspace
-from .options import CsvOption, JsonOption, WorkspaceOption
+from .options import CsvOption, JsonOption, WorkspaceOption, one_format
 from .render import console, esc, friendly_errors, pounds, print_csv, print_json, table
 
 app = typer.Typer(help="Who is paid: each distinct supplier's counterparty type and matched public body.")
@@ -35,8 +35,7 @@ def suppliers(
         return
     if kind and kind not in COUNTERPARTY_TYPES:
         raise typer.BadParameter(f"'{kind}' is not one of {', '.join(COUNTERPARTY_TYPES)}", param_hint="--type")
-    if as_json and as_csv:
-        raise typer.BadParameter("choose one of --json and --csv", param_hint="--json/--csv")
+    one_format(as_json, as_csv)
     if limit is None:
         limit = 0 if (as_json or as_csv) else 50
     rows = list_suppliers(open_workspace(workspace), unmatched=unmatched, counterparty_type=kind, limit=limit or None)

@@ -4,7 +4,6 @@ dashboard itself (`/static/plotly.min.js`, served from the installed plotly pack
 from __future__ import annotations
 
 import html
-import json
 from typing import Any
 
 import plotly.graph_objects as go
@@ -89,10 +88,6 @@ def estate_map(assets: list[dict[str, Any]], boundary: Any, wards: list[Any], cl
             text=[a["name"] or a["address"] or "" for a in rows], hovertemplate="%{text}<extra>" + name.replace("<", "&lt;") + "</extra>"))
     figure.update_layout(height=560, xaxis={"title": "longitude"}, yaxis={"title": "latitude", "scaleanchor": "x", "scaleratio": 1.6})
     return _html(figure, title)
-
-
-def data_json(value: Any) -> str:
-    return json.dumps(value, default=str)
 
 
 def _tiled_map(assets: list[dict[str, Any]], boundary: Any, wards: list[Any], clusters: set[str], title: str) -> str:
