@@ -5,20 +5,16 @@ place it further away, or not at all), so a register's gaps — or a list's buil
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from typing import Any
 
 from ..workspace import Workspace
 from .colocate import distance_m
+from .diff import name_key
 from .place import place_assets
 
 REGISTER_KIND = "land and assets register"
 LIST_KINDS = ("geojson points", "list of places")
-
-
-def _name_key(text: str | None) -> str:
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).split())
 
 
 def register_coverage(workspace: Workspace, place: str | None = None, within_m: float = 100.0) -> dict[str, Any]:
@@ -27,7 +23,7 @@ def register_coverage(workspace: Workspace, place: str | None = None, within_m: 
     names: dict[str, set[str]] = defaultdict(set)
     for a in chosen.assets:
         if a["kind"] == REGISTER_KIND:
-            names[a["body_id"]].add(_name_key(a["name"]))
+            names[a["body_id"]].add(name_key(a["name"]))
             if a["lat"] is not None:
                 registers[a["body_id"]].append(a)
     files: dict[str, dict[str, Any]] = {}
@@ -47,7 +43,7 @@ def register_coverage(workspace: Workspace, place: str | None = None, within_m: 
         if nearest[0] is not None and nearest[0] <= within_m:
             entry["in_register"] += 1
             entry["by_location"] += 1
-        elif _name_key(a["name"]) and _name_key(a["name"]) in names.get(a["body_id"], set()):
+        elif name_key(a["name"]) and name_key(a["name"]) in names.get(a["body_id"], set()):
             entry["in_register"] += 1  # registered under the same name, further away or with no location
             entry["by_name"] += 1
         else:

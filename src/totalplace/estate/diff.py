@@ -17,6 +17,7 @@ import re
 from typing import Any
 
 from ..workspace import Workspace
+from .colocate import distance_m
 from .place import EstateError
 
 NEAR_M = 50.0
@@ -30,10 +31,7 @@ class DiffError(EstateError):
 def _metres(a: dict[str, Any], b: dict[str, Any]) -> float:
     if None in (a["lat"], a["lon"], b["lat"], b["lon"]):
         return math.inf
-    p1, p2 = math.radians(a["lat"]), math.radians(b["lat"])
-    dp, dl = p2 - p1, math.radians(b["lon"] - a["lon"])
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6_371_008.8 * math.asin(math.sqrt(h))
+    return distance_m(a["lat"], a["lon"], b["lat"], b["lon"])
 
 
 def _inferred(asset: dict[str, Any]) -> bool:
@@ -47,7 +45,8 @@ def _key(asset: dict[str, Any], field: str) -> str:
     return value.lstrip("0") if field == "uprn" else value.upper()  # '09/00255/Land' is '09/00255/LAND'
 
 
-def _name_key(text: str | None) -> str:
+def name_key(text: str | None) -> str:
+    """A name or value compared loosely: case, spacing and punctuation ignored."""
     return " ".join(re.sub(r"[^a-z0-9]+", " ", (text or "").lower()).split())
 
 
@@ -103,7 +102,7 @@ def diff_registers(workspace: Workspace, old: str, new: str) -> dict[str, Any]:
         left = still
     still = []
     for a in left:
-        near = [b for b in right if _name_key(a["name"]) and _name_key(a["name"]) == _name_key(b["name"]) and _metres(a, b) <= NEAR_M]
+        near = [b for b in right if name_key(a["name"]) and name_key(a["name"]) == name_key(b["name"]) and _metres(a, b) <= NEAR_M]
         if near:
             right.remove(near[0])
             matched.append((a, near[0], "name and location"))
@@ -114,7 +113,7 @@ def diff_registers(workspace: Workspace, old: str, new: str) -> dict[str, Any]:
     changed = []
     for a, b, how in matched:
         changes = {f: {"old": a[f], "new": b[f]} for f in compared
-                   if a[f] and b[f] and _name_key(str(a[f])) != _name_key(str(b[f]))
+                   if a[f] and b[f] and name_key(str(a[f])) != name_key(str(b[f]))
                    and not (f == "holding_type" and (_inferred(a) or _inferred(b)))}
         if changes:
             changed.append({"uprn": b["uprn"] or a["uprn"], "asset_id": b["asset_id"] or a["asset_id"], "name": b["name"] or a["name"],
