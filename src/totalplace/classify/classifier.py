@@ -148,7 +148,9 @@ class Classifier:
                            f"(probability {probability:.2f}); " + decision.reason)
 
     def _decide(self, label: Label, hits: list[Hit]) -> Decision:
-        theme_hits = [h for h in hits if not h.rule.cofog]
+        # themes-only rules, and rules that say no function can be told but name a client group (a children's
+        # directorate is children's, whichever of its services it is): their themes hold whatever is decided
+        theme_hits = [h for h in hits if not h.rule.cofog or (h.rule.cofog == NOT_A_FUNCTION and h.rule.themes)]
         function_hits = [h for h in hits if h.rule.cofog]
         default = self.rules.default_for(label.body_id, label.body_kind)
 
