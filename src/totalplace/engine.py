@@ -74,7 +74,8 @@ class CsvScan:
 class Engine:
     """A DuckDB connection with totalplace's SQL macros installed."""
 
-    def __init__(self, temp_dir: Path | None = None, memory_limit: str | None = None, threads: int | None = None):
+    def __init__(self, temp_dir: Path | None = None, memory_limit: str | None = None, threads: int | None = None,
+                 macros: bool = True):
         self._con = duckdb.connect(config={"preserve_insertion_order": True})
         if temp_dir is not None:
             temp_dir.mkdir(parents=True, exist_ok=True)
@@ -84,11 +85,19 @@ class Engine:
         self._con.execute(f"SET memory_limit = {sql_string(limit)}")
         if threads:
             self._con.execute(f"SET threads = {int(threads)}")
-        for block in (money.SQL_MACROS, dates.SQL_MACROS):
-            self._con.execute(block)
+        if macros:  # installing them costs ~25 ms, which a query that needs none (a web request's) can skip
+            for block in (money.SQL_MACROS, dates.SQL_MACROS):
+                self._con.execute(block)
 
     def close(self) -> None:
         self._con.close()
+
+    def cursor(self) -> "Engine":
+        """Another connection to the same in-memory database, with its settings: far cheaper than a new engine
+        (~15 ms), and each thread needs its own."""
+        engine = Engine.__new__(Engine)
+        engine._con = self._con.cursor()
+        return engine
 
     def __enter__(self) -> "Engine":
         return self

@@ -6,10 +6,17 @@ is ever built from what a user typed.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import threading
+import time
+import uuid
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from pathlib import Path
 from typing import Any, Iterator
 
 from .classify.reference import cofog_codes, themes
+from .engine import Engine, sql_string
 from .money import parse_pence
 from .workspace import Workspace
 
@@ -20,6 +27,9 @@ MAX_PAGE = 1_000_000
 PAYMENT_COLUMNS = ("source_id", "file", "sheet", "row", "body_id", "body_name", "payment_date", "amount_pence", "supplier",
                    "payee_body_id", "payee_body_name", "counterparty_type", "transfer_kind", "service_area",
                    "expense_type", "description", "cofog", "cofog_group", "themes", "classification_method")
+PREPARED_COLUMNS = (*PAYMENT_COLUMNS, "is_transfer")
+MAX_NAMES = 2_000  # supplier names a filter's words may stand for before the words are searched in every row instead
+ROW_GROUP = 100_000
 
 
 class ExploreError(ValueError):
@@ -74,7 +84,10 @@ class PaymentFilter:
         values["theme"] = theme or None
         return cls(**values)
 
-    def where(self) -> tuple[str, list[Any]]:
+    def where(self, supplier_names: list[str] | None = None) -> tuple[str, list[Any]]:
+        """The filter as a SQL condition and its parameters. `supplier_names`, when given, are every supplier name
+        in the ledger that contains the supplier words: the same rows, found by a condition the scan can apply
+        while reading (a string search cannot be)."""
         clauses, params = ["TRUE"], []
         if self.body:
             clauses.append("body_id = ?")
@@ -91,7 +104,10 @@ class PaymentFilter:
         if self.date_to:
             clauses.append("payment_date <= ?")
             params.append(self.date_to)
-        if self.supplier:
+        if self.supplier and supplier_names is not None:
+            clauses.append("supplier IN ?")
+            params.append(supplier_names)
+        elif self.supplier:
             clauses.append("contains(lower(supplier), lower(?))")
             params.append(self.supplier)
         if self.cofog == "none":
@@ -130,12 +146,12 @@ def search_payments(workspace: Workspace, where: PaymentFilter, sort: str = "amo
         raise ExploreError(f"page: pages start at 1 and go up to {MAX_PAGE:,}")
     if not 1 <= page_size <= MAX_PAGE_SIZE:
         raise ExploreError(f"page_size: between 1 and {MAX_PAGE_SIZE}")
-    clause, params = where.where()
     columns = ", ".join(f'"{c}"' for c in PAYMENT_COLUMNS)
-    with workspace.engine() as engine:
-        workspace.store.open_views(engine)
-        count, total = engine.one(f"SELECT count(*), coalesce(sum(amount_pence), 0)::BIGINT FROM ledger WHERE {clause}", params)
-        rows = engine.records(f"SELECT {columns} FROM ledger WHERE {clause} ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
+    with payments_source(workspace) as source:
+        engine, ledger = source.engine, source.relation
+        clause, params = source.where(where)
+        count, total = engine.one(f"SELECT count(*), coalesce(sum(amount_pence), 0)::BIGINT FROM {ledger} WHERE {clause}", params)
+        rows = engine.records(f"SELECT {columns} FROM {ledger} WHERE {clause} ORDER BY {_order(sort, descending)} LIMIT ? OFFSET ?",
                               [*params, page_size, (page - 1) * page_size])
     for r in rows:
         r["payment_date"] = r["payment_date"].isoformat() if r["payment_date"] else None
@@ -146,49 +162,49 @@ def search_payments(workspace: Workspace, where: PaymentFilter, sort: str = "amo
 def iter_payments(workspace: Workspace, where: PaymentFilter, sort: str = "amount", descending: bool = True,
                   batch: int = 10_000) -> Iterator[dict[str, Any]]:
     """Every matching payment, in order, a batch at a time (for downloads of any size)."""
-    clause, params = where.where()
     order = _order(sort, descending)  # a bad sort is refused before anything is sent
     columns = ", ".join(f'"{c}"' for c in PAYMENT_COLUMNS)
-    with workspace.engine() as engine:
-        workspace.store.open_views(engine)
-        yield from engine.stream(f"SELECT {columns} FROM ledger WHERE {clause} ORDER BY {order}", params, batch)
+    with payments_source(workspace) as source:
+        engine, ledger = source.engine, source.relation
+        clause, params = source.where(where)
+        yield from engine.stream(f"SELECT {columns} FROM {ledger} WHERE {clause} ORDER BY {order}", params, batch)
 
 
 def supplier_profile(workspace: Workspace, supplier: str) -> dict[str, Any]:
     """Who pays a supplier (by its name as published), how much, and for what."""
-    with workspace.engine() as engine:
-        workspace.store.open_views(engine)
-        head = engine.records("""SELECT supplier, count(*) AS payments, coalesce(sum(amount_pence), 0)::BIGINT AS pence,
+    with payments_source(workspace) as source:
+        engine, ledger = source.engine, source.relation
+        head = engine.records(f"""SELECT supplier, count(*) AS payments, coalesce(sum(amount_pence), 0)::BIGINT AS pence,
                                         any_value(counterparty_type) AS counterparty_type, any_value(payee_body_id) AS payee_body_id,
                                         any_value(payee_body_name) AS payee_body_name, min(payment_date)::VARCHAR AS first,
                                         max(payment_date)::VARCHAR AS last
-                                 FROM ledger WHERE supplier = ? GROUP BY supplier""", [supplier])
+                                 FROM {ledger} WHERE supplier = ? GROUP BY supplier""", [supplier])
         if not head:
             raise ExploreError(f"no payments to a supplier named '{supplier}'")
-        by_body = engine.records("""SELECT body_id, body_name, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
-                                    FROM ledger WHERE supplier = ? GROUP BY ALL ORDER BY pence DESC""", [supplier])
-        by_cofog = engine.records("""SELECT cofog, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
-                                     FROM ledger WHERE supplier = ? GROUP BY ALL ORDER BY pence DESC""", [supplier])
+        by_body = engine.records(f"""SELECT body_id, body_name, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                    FROM {ledger} WHERE supplier = ? GROUP BY ALL ORDER BY pence DESC, body_id""", [supplier])
+        by_cofog = engine.records(f"""SELECT cofog, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                     FROM {ledger} WHERE supplier = ? GROUP BY ALL ORDER BY pence DESC, cofog""", [supplier])
     return {**head[0], "by_body": by_body, "by_cofog": _named(by_cofog)}
 
 
 def body_profile(workspace: Workspace, body_id: str) -> dict[str, Any]:
     """A body's payments: totals, its largest suppliers, what for, and the public bodies it pays."""
-    with workspace.engine() as engine:
-        workspace.store.open_views(engine)
-        head = engine.records("""SELECT body_id, any_value(body_name) AS body_name, count(*) AS payments,
+    with payments_source(workspace) as source:
+        engine, ledger = source.engine, source.relation
+        head = engine.records(f"""SELECT body_id, any_value(body_name) AS body_name, count(*) AS payments,
                                         coalesce(sum(amount_pence), 0)::BIGINT AS pence, min(payment_date)::VARCHAR AS first,
                                         max(payment_date)::VARCHAR AS last, count(DISTINCT source_id) AS files
-                                 FROM ledger WHERE body_id = ? GROUP BY body_id""", [body_id])
+                                 FROM {ledger} WHERE body_id = ? GROUP BY body_id""", [body_id])
         if not head:
             raise ExploreError(f"no payments by a body with id '{body_id}'")
-        suppliers = engine.records("""SELECT supplier, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
-                                      FROM ledger WHERE body_id = ? GROUP BY ALL ORDER BY pence DESC LIMIT 25""", [body_id])
-        by_cofog = engine.records("""SELECT cofog, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
-                                     FROM ledger WHERE body_id = ? GROUP BY ALL ORDER BY pence DESC""", [body_id])
-        transfers = engine.records("""SELECT payee_body_id, any_value(payee_body_name) AS payee_body_name, transfer_kind,
+        suppliers = engine.records(f"""SELECT supplier, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                      FROM {ledger} WHERE body_id = ? GROUP BY ALL ORDER BY pence DESC, supplier LIMIT 25""", [body_id])
+        by_cofog = engine.records(f"""SELECT cofog, count(*) AS payments, sum(amount_pence)::BIGINT AS pence
+                                     FROM {ledger} WHERE body_id = ? GROUP BY ALL ORDER BY pence DESC, cofog""", [body_id])
+        transfers = engine.records(f"""SELECT payee_body_id, any_value(payee_body_name) AS payee_body_name, transfer_kind,
                                              count(*) AS payments, sum(amount_pence)::BIGINT AS pence
-                                      FROM ledger WHERE body_id = ? AND is_transfer GROUP BY ALL ORDER BY pence DESC""", [body_id])
+                                      FROM {ledger} WHERE body_id = ? AND is_transfer GROUP BY ALL ORDER BY pence DESC, payee_body_id, transfer_kind""", [body_id])
     return {**head[0], "suppliers": suppliers, "by_cofog": _named(by_cofog), "transfers": transfers}
 
 
@@ -201,13 +217,13 @@ def money_flows(workspace: Workspace, date_from: dt.date | None = None, date_to:
     if date_to:
         clauses.append("payment_date <= ?")
         params.append(date_to)
-    with workspace.engine() as engine:
-        workspace.store.open_views(engine)
+    with payments_source(workspace) as source:
+        engine, ledger = source.engine, source.relation
         links = engine.records(f"""SELECT body_id AS payer_id, any_value(body_name) AS payer, payee_body_id AS payee_id,
                                           any_value(payee_body_name) AS payee, count(*) AS payments,
                                           sum(amount_pence)::BIGINT AS pence
-                                   FROM ledger WHERE {' AND '.join(clauses)} GROUP BY body_id, payee_body_id
-                                   ORDER BY pence DESC""", params)
+                                   FROM {ledger} WHERE {' AND '.join(clauses)} GROUP BY body_id, payee_body_id
+                                   ORDER BY pence DESC, payer_id, payee_id""", params)
     nodes = sorted({(r["payer_id"], r["payer"]) for r in links} | {(r["payee_id"], r["payee"]) for r in links})
     return {"nodes": [{"body_id": b, "name": n} for b, n in nodes], "links": links,
             "total_pence": sum(r["pence"] for r in links)}
@@ -216,3 +232,121 @@ def money_flows(workspace: Workspace, date_from: dt.date | None = None, date_to:
 def _named(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     codes = cofog_codes()
     return [{**r, "cofog_name": codes[r["cofog"]].plain_label if r["cofog"] in codes else "unclassified"} for r in rows]
+
+
+# --- the explorer's copy of the ledger ---------------------------------------------------------------------------
+
+_preparing = threading.Lock()
+
+
+def prepared_path(workspace: Workspace) -> Path:
+    """Where the explorer's copy of the ledger for the store's current state is (or would be) kept."""
+    return workspace.store.root / "explore" / f"payments-{workspace.store.state()}.parquet"
+
+
+def prepare_payments(workspace: Workspace) -> Path | None:
+    """Write the explorer's copy of the ledger for the store's current state, unless it is there already.
+
+    The ledger view joins every payment to its body, its supplier's match and its classification each time it
+    is read: half a second over five million rows before any filter is applied. The copy holds those decided
+    columns, written once per state of the store and sorted by body and date, so a filtered page reads a few row
+    groups of one file. Any ingest, match or classification decision changes the state and so needs a new copy;
+    until it is written the explorer reads the ledger view (the same answers, more slowly). Returns the copy's
+    path, or None when the store changed while it was being written (nothing is kept then).
+    """
+    with _preparing:
+        path = prepared_path(workspace)
+        if _ready(path):
+            return path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.parent / f".{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.partial"
+        columns = ", ".join(f'"{c}"' for c in PREPARED_COLUMNS)
+        names, names_tmp = _names_path(path), tmp.with_name(tmp.name + ".names")
+        with workspace.engine() as engine:
+            workspace.store.open_views(engine)
+            engine.execute(f"""COPY (SELECT {columns} FROM ledger ORDER BY body_id NULLS LAST, payment_date, source_id, "row")
+                               TO {sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})""")
+            engine.copy_parquet(f"SELECT DISTINCT supplier FROM read_parquet({sql_string(str(tmp))}) WHERE supplier IS NOT NULL",
+                                names_tmp)
+        if prepared_path(workspace) != path:  # something was ingested or decided meanwhile: this copy is already stale
+            tmp.unlink(missing_ok=True)
+            names_tmp.unlink(missing_ok=True)
+            return None
+        os.replace(names_tmp, names)
+        os.replace(tmp, path)  # last: the copy is ready when this file is there
+        older = sorted((p for p in path.parent.glob("payments-*.parquet") if p != path), key=lambda p: p.stat().st_mtime)
+        for old in older[:-1]:  # the one before stays a while: a reader may have just chosen it
+            old.unlink(missing_ok=True)
+            _names_path(old).unlink(missing_ok=True)
+        for partial in path.parent.glob(".*.partial*"):  # left by a server stopped while writing one
+            if partial.stat().st_mtime < time.time() - 3600:
+                partial.unlink(missing_ok=True)
+        return path
+
+
+def _ready(copy: Path) -> bool:
+    return copy.exists() and _names_path(copy).exists()
+
+
+def _names_path(copy: Path) -> Path:
+    return copy.with_name(copy.name.replace("payments-", "suppliers-"))
+
+
+_readers: dict[Path, Engine] = {}
+
+
+def _reader(workspace: Workspace) -> Engine:
+    """One engine per workspace for the life of the process, for reading its explorer's copy; each reader takes a
+    cursor of it (a web server answering many requests would otherwise start a database for each)."""
+    with _readers_lock:
+        if workspace.root not in _readers:
+            reader = Engine(temp_dir=workspace.store.tmp_dir / "engine", macros=False)
+            reader.execute("SET preserve_insertion_order = false")  # every query here says its order
+            _readers[workspace.root] = reader
+        return _readers[workspace.root]
+
+
+_readers_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class PaymentsSource:
+    """Where payments are read from: an engine, the relation (the explorer's copy, or the ledger view) and, with
+    the copy, the relation of every supplier name in it."""
+
+    engine: Engine
+    relation: str
+    supplier_names: str | None = None
+
+    def where(self, payments: PaymentFilter) -> tuple[str, list[Any]]:
+        """The filter's condition, with the supplier words turned into the names that contain them when there are
+        not too many of them (the same rows; a condition on names is applied while the file is read)."""
+        if payments.supplier and self.supplier_names:
+            found = self.engine.rows(f"SELECT supplier FROM {self.supplier_names} WHERE contains(lower(supplier), lower(?)) "
+                                     f"LIMIT {MAX_NAMES + 1}", [payments.supplier])
+            if len(found) <= MAX_NAMES:
+                return payments.where([name for (name,) in found])
+        return payments.where()
+
+
+@contextmanager
+def payments_source(workspace: Workspace) -> Iterator[PaymentsSource]:
+    """Where to read payments from: the explorer's copy when it is ready for the store's current state, else the
+    ledger view."""
+    path = prepared_path(workspace)
+    if _ready(path):
+        with _reader(workspace).cursor() as engine:
+            yield PaymentsSource(engine, f"read_parquet({sql_string(str(path))})",
+                                 f"read_parquet({sql_string(str(_names_path(path)))})")
+    else:
+        with workspace.engine() as engine:
+            workspace.store.open_views(engine)
+            yield PaymentsSource(engine, "ledger")
+
+
+def paying_bodies(workspace: Workspace) -> list[dict[str, Any]]:
+    """The bodies with payments in the ledger, by name (for a filter's choices)."""
+    with payments_source(workspace) as source:
+        engine, ledger = source.engine, source.relation
+        return engine.records(f"SELECT body_id, any_value(body_name) AS body_name FROM {ledger} WHERE body_id IS NOT NULL "
+                              "GROUP BY body_id ORDER BY body_name")

@@ -44,3 +44,26 @@ def test_the_estate_page_shows_lambeths_clusters(real_estate):
     assert "open-street-map" not in page.text  # no tiles unless asked: it works offline
     tiled = client.get("/estate", params={"place": "Trafford", "tiles": "true"})
     assert tiled.status_code == 200 and '"style":"open-street-map"' in tiled.text.replace(" ", "")
+
+
+def test_the_explorers_copy_of_the_real_ledger_answers_as_the_ledger_does(real_ledger):
+    from totalplace import explore
+
+    ws, _ = real_ledger
+    filters = [explore.PaymentFilter.parse(body="TRF"), explore.PaymentFilter.parse(supplier="care", cofog="10"),
+               explore.PaymentFilter.parse(body="MAN", date_from="2014-09-01", date_to="2014-09-30", amount_min="10,000"),
+               explore.PaymentFilter.parse(transfer_kind="service"), explore.PaymentFilter.parse(cofog="none")]
+
+    def answers() -> list:
+        pages = [explore.search_payments(ws, f, sort, True, page=3, page_size=20)
+                 for f in filters for sort in ("amount", "date", "supplier")]
+        return pages + [explore.paying_bodies(ws), explore.money_flows(ws)]
+
+    from_view = answers()
+    trafford = from_view[0]
+    assert (trafford["matching"], trafford["matching_pence"]) == (49_749, 12_266_889_477)  # £122,668,894.77, as the ingest tests total Trafford's files
+    assert len(from_view[-2]) == 20  # the twenty bodies whose payments the real files hold
+    explore.prepare_payments(ws)
+    with explore.payments_source(ws) as source:
+        assert source.relation.startswith("read_parquet(")
+    assert answers() == from_view

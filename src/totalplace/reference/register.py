@@ -270,6 +270,8 @@ def load_register_files(folder: Path) -> tuple[Register, dict[str, int]]:
         if old and not old.isdigit():  # '00DA'-style codes; the bare numbers of old registers collide
             codes.append(old)
         names = [r.get("nice-name", "")] + r.get("alt-names", "").split(",")
+        if r.get("nice-name"):  # how many councils name themselves ("Bolton Council"); an ambiguous one finds no body
+            names.append(f"{r['nice-name']} Council")
         bodies[code] = Body(
             body_id=code, name=r["official-name"], kind=_COUNCIL_KINDS.get(r.get("local-authority-type", ""), "council"),
             subtype=r.get("local-authority-type-name", ""), gss=r.get("gss-code", ""),

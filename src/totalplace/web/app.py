@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
 import os
 import threading
 from collections import OrderedDict
@@ -38,6 +39,7 @@ PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.mi
 USER_ERRORS = (explore.ExploreError, CountError, DrillError, DriverError, YearError, PlaceError, EstateError)
 COMPARE_WITH = 6
 CACHE_SIZE = 256
+log = logging.getLogger("totalplace.web")
 
 
 def create_app(workspace: Workspace) -> FastAPI:
@@ -55,11 +57,29 @@ def create_app(workspace: Workspace) -> FastAPI:
 
     cache: OrderedDict[tuple[str, str, str], Response] = OrderedDict()
     lock = threading.Lock()
+    preparing: dict[str, threading.Thread] = {}
+
+    def prepare(state: str) -> None:
+        """Write the explorer's copy of the ledger for this state of the store, in the background, once: until it
+        is there the explorer reads the ledger view (the same answers, more slowly)."""
+        with lock:
+            if state in preparing:
+                return
+            preparing[state] = thread = threading.Thread(target=prepare_quietly, name="prepare-payments", daemon=True)
+        thread.start()
+
+    def prepare_quietly() -> None:
+        try:
+            explore.prepare_payments(workspace)
+        except Exception:  # the explorer goes on reading the ledger view; the reason goes to the server's log
+            log.exception("could not write the explorer's copy of the ledger; the explorer reads the ledger view instead")
 
     def cached(request: Request, produce: Callable[[], Response]) -> Response:
         """A page or answer made once per state of the store: the same request, with nothing ingested, matched or
         classified since, is answered from memory (the first is computed)."""
-        key = (request.url.path, str(request.url.query), workspace.store.state())
+        state = workspace.store.state()
+        prepare(state)
+        key = (request.url.path, str(request.url.query), state)
         with lock:
             if key in cache:
                 cache.move_to_end(key)
@@ -209,11 +229,17 @@ def create_app(workspace: Workspace) -> FastAPI:
             raise explore.ExploreError("page and page_size: whole numbers") from None
         return where, sort, descending, page_number, size, q
 
+    paying: dict[str, list[dict[str, Any]]] = {}
+
     def bodies_paying() -> list[dict[str, Any]]:
-        with workspace.engine() as engine:
-            workspace.store.open_views(engine)
-            return engine.records("SELECT body_id, any_value(body_name) AS body_name FROM ledger WHERE body_id IS NOT NULL "
-                                  "GROUP BY body_id ORDER BY body_name")
+        state = workspace.store.state()
+        found = paying.get(state)
+        if found is None:
+            found = explore.paying_bodies(workspace)
+            with lock:
+                paying.clear()
+                paying[state] = found
+        return found
 
     def payments(request: Request) -> HTMLResponse:
         common = {"bodies": bodies_paying(), "themes": list(themes()), "sorts": list(explore.SORTS)}
@@ -344,6 +370,7 @@ def create_app(workspace: Workspace) -> FastAPI:
         return api(lambda: list_rejects(workspace, file=file, limit=1000))
 
     app.state.workspace = workspace
+    prepare(workspace.store.state())
     return app
 
 
