@@ -48,12 +48,13 @@ class PaymentFilter:
     amount_max_pence: int | None = None
     payee_body: str | None = None
     transfer_kind: str | None = None  # service, tax, pension, internal
+    source: str | None = None  # a source file's id (its rows only)
 
     @classmethod
     def parse(cls, **given: str | None) -> "PaymentFilter":
         """From text (a web form, a query string): each value checked, each mistake named."""
         values: dict[str, Any] = {}
-        for key in ("body", "supplier", "payee_body"):
+        for key in ("body", "supplier", "payee_body", "source"):
             text = (given.get(key) or "").strip()
             if len(text) > 200:
                 raise ExploreError(f"{key}: at most 200 characters")
@@ -95,6 +96,9 @@ class PaymentFilter:
         if self.payee_body:
             clauses.append("payee_body_id = ?")
             params.append(self.payee_body)
+        if self.source:
+            clauses.append("source_id = ?")
+            params.append(self.source)
         if self.transfer_kind:
             clauses.append("transfer_kind = ?")
             params.append(self.transfer_kind)

@@ -72,9 +72,37 @@ def list_rejects(
     reason: str | None = None,
     include_skipped: bool = False,
     limit: int | None = 100,
+    offset: int = 0,
 ) -> list[dict[str, Any]]:
     """Rejected (and, if asked, skipped) rows with their reasons and raw cells, in file order (payment files and
     public-estate files)."""
+    where, params = _rejects_where(file, reason, include_skipped)
+    limit_sql = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        return engine.records(
+            f"""SELECT * FROM ({_NOT_LOADED}) WHERE {where} ORDER BY file, source_id, sheet NULLS FIRST, "row" {limit_sql}""",
+            params,
+        )
+
+
+def count_rejects(workspace: Workspace, file: str | None = None, reason: str | None = None,
+                  include_skipped: bool = False) -> tuple[int, int]:
+    """How many rows list_rejects would list, and the pence of those whose amount could be read."""
+    where, params = _rejects_where(file, reason, include_skipped)
+    with workspace.engine() as engine:
+        workspace.store.open_views(engine)
+        count, pence = engine.one(f"SELECT count(*), coalesce(sum(amount_pence), 0)::BIGINT FROM ({_NOT_LOADED}) WHERE {where}",
+                                  params)
+    return int(count), int(pence)
+
+
+_NOT_LOADED = """SELECT file, source_id, sheet, "row", status, reason, detail, amount_pence, raw FROM outcomes
+                 UNION ALL  -- the public-estate files' rows too (store/estate.py)
+                 SELECT file, source_id, NULL, "row", status, reason, detail, NULL, raw FROM asset_outcomes"""
+
+
+def _rejects_where(file: str | None, reason: str | None, include_skipped: bool) -> tuple[str, list[Any]]:
     statuses = ["rejected", "skipped"] if include_skipped else ["rejected"]
     where = [f"status IN ({', '.join(sql_string(s) for s in statuses)})"]
     params: list[Any] = []
@@ -84,17 +112,7 @@ def list_rejects(
     if reason:
         where.append("reason ILIKE ?")
         params.append(f"%{reason}%")
-    limit_sql = f"LIMIT {int(limit)}" if limit else ""
-    with workspace.engine() as engine:
-        workspace.store.open_views(engine)
-        return engine.records(
-            f"""SELECT * FROM (
-                  SELECT file, source_id, sheet, "row", status, reason, detail, amount_pence, raw FROM outcomes
-                  UNION ALL  -- the public-estate files' rows too (store/estate.py)
-                  SELECT file, source_id, NULL, "row", status, reason, detail, NULL, raw FROM asset_outcomes)
-                WHERE {' AND '.join(where)} ORDER BY file, source_id, sheet NULLS FIRST, "row" {limit_sql}""",
-            params,
-        )
+    return " AND ".join(where), params
 
 
 def export_ledger(workspace: Workspace, path: str | Path) -> int:

@@ -29,7 +29,10 @@ def client(tmp_path_factory):
                     f"Northtown Borough Council,01/06/2024,{EVIL},Libraries,Books,120.50\n"
                     "Northtown Borough Council,02/06/2024,Acme Care Ltd,Adult Social Care,Residential Care,5000.00\n"
                     "Northtown Borough Council,03/06/2024,Demoshire County Council,Adult Social Care,Contribution,25000.00\n"
-                    "Northtown Borough Council,04/06/2024,Acme Care Ltd,Adult Social Care,Residential Care,750.25\n", encoding="utf-8")
+                    "Northtown Borough Council,04/06/2024,Acme Care Ltd,Adult Social Care,Residential Care,750.25\n"
+                    "Northtown Borough Council,05/06/2024,Bad Amount Ltd,Libraries,Books,twelve pounds\n"
+                    "Northtown Borough Council,06/06/2024,Bad Date Ltd,Libraries,Books,12.00\n".replace("06/06/2024", "31/02/2024")
+                    + ",,,,,\n", encoding="utf-8")
     (result,) = tp.ingest(ws, [path])
     assert result.status == "loaded", result.error
     return TestClient(create_app(ws)), ws
@@ -108,3 +111,28 @@ def test_the_csv_download_defuses_spreadsheet_formulas(client, tmp_path):
     assert result.status == "loaded", result.error
     rows = list(csv.DictReader(io.StringIO(c.get("/payments.csv", params={"supplier": "hyperlink"}).text)))
     assert [r["supplier"] for r in rows] == ["'=HYPERLINK(1)"]
+
+
+def test_rows_not_loaded_are_paged_filtered_and_linked_from_the_sources(client):
+    c, ws = client
+    northtown = next(m for m in tp.list_sources(ws) if m["file"] == "northtown_spend_2024-06.csv")
+    data = c.get("/api/rejects", params={"file": "northtown"}).json()
+    assert (data["matching"], data["pages"]) == (2, 1)
+    assert [(r["row"], r["reason"]) for r in data["rows"]] == [(6, "amount not a number"), (7, "payment date not understood")]
+    assert data["rows"] == tp.list_rejects(ws, file="northtown")
+    second = c.get("/api/rejects", params={"file": "northtown", "page_size": 1, "page": 2}).json()
+    assert second["pages"] == 2 and second["rows"] == data["rows"][1:]
+    assert c.get("/api/rejects", params={"file": northtown["source_id"], "reason": "date"}).json()["matching"] == 1
+    everything = c.get("/api/rejects", params={"file": "northtown", "skipped": "true"}).json()
+    assert everything["matching"] == northtown["rows_rejected"] + northtown["rows_skipped"] == 4
+    assert [r["reason"] for r in everything["rows"] if r["status"] == "skipped"] == ["header row", "blank row"]
+    r = c.get("/api/rejects", params={"file": "northtown", "page": 5})
+    assert r.status_code == 400 and "fill 1 page of 100" in r.json()["error"]
+    assert c.get("/api/rejects", params={"page": 0}).status_code == 422
+    page = c.get("/sources").text
+    assert f'href="/payments?source={northtown["source_id"]}"' in page
+    assert f'href="/rejects?file={northtown["source_id"]}&amp;skipped=true"' in page
+    assert "Next page" in c.get("/rejects", params={"file": "northtown", "page_size": 1}).text
+    only = c.get("/api/payments", params={"source": northtown["source_id"]}).json()
+    assert only["matching"] == northtown["rows_loaded"] == 4 and only["matching_pence"] == northtown["loaded_pence"]
+    assert c.get("/api/payments", params={"source": "0" * 16}).json()["matching"] == 0

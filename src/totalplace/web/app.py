@@ -28,7 +28,7 @@ from ..classify.reference import themes
 from ..count import CountError, DrillError, DriverError, YearError, compare_places, count_place, drill
 from ..estate import EstateError, colocation, estate_summary, place_assets
 from ..estate.place import boundaries
-from ..ledger import list_rejects, list_sources
+from ..ledger import count_rejects, list_rejects, list_sources
 from ..money import format_pounds
 from ..places import PlaceError, find_place
 from ..workspace import Workspace
@@ -213,7 +213,7 @@ def create_app(workspace: Workspace) -> FastAPI:
 
     # --- the spending explorer ---------------------------------------------------------------------------------
     FILTERS = ("body", "date_from", "date_to", "supplier", "cofog", "theme", "amount_min", "amount_max", "payee_body",
-               "transfer_kind")
+               "transfer_kind", "source")
 
     def payment_query(request: Request) -> tuple[explore.PaymentFilter, str, bool, int, int, dict[str, str]]:
         q = {k: request.query_params.get(k, "") for k in FILTERS}
@@ -361,13 +361,37 @@ def create_app(workspace: Workspace) -> FastAPI:
     def sources_api() -> JSONResponse:
         return api(sources_data)
 
-    @app.get("/rejects", response_class=HTMLResponse, summary="Rows not loaded, and why")
-    def rejects(request: Request, file: str | None = Query(None, max_length=300)) -> HTMLResponse:
-        return page(request, "rejects.html", "Rows not loaded", file=file, rows=list_rejects(workspace, file=file, limit=1000))
+    def rejects_data(file: str | None, reason: str | None, skipped: bool, page_number: int, size: int) -> dict[str, Any]:
+        matching, pence = count_rejects(workspace, file=file, reason=reason, include_skipped=skipped)
+        pages = max(1, -(-matching // size))
+        if page_number > pages:
+            raise explore.ExploreError(f"page: these rows fill {pages:,} page{'s' if pages > 1 else ''} of {size}")
+        rows = list_rejects(workspace, file=file, reason=reason, include_skipped=skipped, limit=size,
+                            offset=(page_number - 1) * size)
+        return {"file": file, "reason": reason, "include_skipped": skipped, "matching": matching, "matching_pence": pence,
+                "page": page_number, "page_size": size, "pages": pages, "rows": rows}
 
-    @app.get("/api/rejects")
-    def rejects_api(file: str | None = Query(None, max_length=300)) -> JSONResponse:
-        return api(lambda: list_rejects(workspace, file=file, limit=1000))
+    REJECT_PARAMS = {"file": Query(None, max_length=300, description="words of the file's name, or its source id"),
+                     "reason": Query(None, max_length=200, description="words of the reason"),
+                     "skipped": Query(False, description="also the rows skipped (blank, totals, headers)"),
+                     "page": Query(1, ge=1, le=explore.MAX_PAGE, alias="page"), "page_size": Query(100, ge=1, le=explore.MAX_PAGE_SIZE)}
+
+    @app.get("/rejects", response_class=HTMLResponse, summary="Rows not loaded, and why")
+    def rejects(request: Request, file: str | None = REJECT_PARAMS["file"], reason: str | None = REJECT_PARAMS["reason"],
+                skipped: bool = REJECT_PARAMS["skipped"], page_number: int = REJECT_PARAMS["page"],
+                page_size: int = REJECT_PARAMS["page_size"]) -> HTMLResponse:
+        query = urlencode({k: v for k, v in {"file": file, "reason": reason, "skipped": "true" if skipped else None,
+                                             "page_size": page_size if page_size != 100 else None}.items() if v})
+        return guarded(lambda: page(request, "rejects.html", "Rows not loaded", query=query,
+                                    r=rejects_data(file, reason, skipped, page_number, page_size)),
+                       request, "rejects.html", "Rows not loaded", query=query,
+                       r={"file": file, "reason": reason, "include_skipped": skipped, "matching": 0, "rows": [], "page": 1, "pages": 1})
+
+    @app.get("/api/rejects", summary="Rows not loaded, and why, a page at a time")
+    def rejects_api(file: str | None = REJECT_PARAMS["file"], reason: str | None = REJECT_PARAMS["reason"],
+                    skipped: bool = REJECT_PARAMS["skipped"], page_number: int = REJECT_PARAMS["page"],
+                    page_size: int = REJECT_PARAMS["page_size"]) -> JSONResponse:
+        return api(lambda: rejects_data(file, reason, skipped, page_number, page_size))
 
     app.state.workspace = workspace
     prepare(workspace.store.state())
