@@ -42,6 +42,7 @@ class PaymentFilter:
     date_from: dt.date | None = None
     date_to: dt.date | None = None
     supplier: str | None = None  # words the supplier's name contains
+    supplier_name: str | None = None  # the supplier's name exactly, as published
     cofog: str | None = None  # a division ('10') or group ('10.2'); 'none' for unclassified
     theme: str | None = None
     amount_min_pence: int | None = None
@@ -59,6 +60,10 @@ class PaymentFilter:
             if len(text) > 200:
                 raise ExploreError(f"{key}: at most 200 characters")
             values[key] = text or None
+        name = given.get("supplier_name") or ""  # exactly as published: not trimmed
+        if len(name) > 300:
+            raise ExploreError("supplier_name: at most 300 characters")
+        values["supplier_name"] = name or None
         for key in ("date_from", "date_to"):
             text = (given.get(key) or "").strip()
             try:
@@ -108,6 +113,9 @@ class PaymentFilter:
         if self.date_to:
             clauses.append("payment_date <= ?")
             params.append(self.date_to)
+        if self.supplier_name:
+            clauses.append("supplier = ?")
+            params.append(self.supplier_name)
         if self.supplier and supplier_names is not None:
             clauses.append("supplier IN ?")
             params.append(supplier_names)

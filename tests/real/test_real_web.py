@@ -67,3 +67,22 @@ def test_the_explorers_copy_of_the_real_ledger_answers_as_the_ledger_does(real_l
     with explore.payments_source(ws) as source:
         assert source.relation.startswith("read_parquet(")
     assert answers() == from_view
+
+
+def test_every_figure_of_the_overview_leads_to_the_cells_behind_it(real_national):
+    client = TestClient(create_app(real_national))
+    count = tp.count_place(real_national, "Trafford", "2017-18")
+    page = client.get("/", params={"place": "Trafford", "year": "2017-18"}).text
+    assert not re.search(r'<span class="value"', page)  # each headline figure is a link
+    figures = re.findall(r'<td class="num">(.*?)</td>', page.split("<caption>Not in the count")[0])
+    unlinked = [f for f in figures if "<a " not in f and "%" not in f]
+    assert unlinked == [], unlinked  # every amount in the tables above links to its cells (shares excepted)
+    for row in count.by("body"):
+        found = client.get("/api/cells", params={"place": "Trafford", "year": "2017-18", "body": row["body_id"]}).json()
+        assert found["total_pence"] == row["pence"] and found["gross_pence"] == row["gross_pence"], row
+    for row in count.by("basis"):
+        found = client.get("/api/cells", params={"place": "Trafford", "year": "2017-18", "basis": row["basis"]}).json()
+        assert found["total_pence"] == row["pence"], row
+    everything = client.get("/api/cells", params={"place": "Trafford", "year": "2017-18"}).json()
+    assert everything["total_pence"] == count.total_pence and everything["gross_pence"] == count.gross_pence
+    assert len(everything["cells"]) == len(count.cells) > 60

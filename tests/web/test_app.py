@@ -136,3 +136,33 @@ def test_rows_not_loaded_are_paged_filtered_and_linked_from_the_sources(client):
     only = c.get("/api/payments", params={"source": northtown["source_id"]}).json()
     assert only["matching"] == northtown["rows_loaded"] == 4 and only["matching_pence"] == northtown["loaded_pence"]
     assert c.get("/api/payments", params={"source": "0" * 16}).json()["matching"] == 0
+
+
+def linked_figures(html: str) -> list[tuple[str, str]]:
+    """(href, text) of every link to the explorer on a page."""
+    import html as html_lib
+    import re
+    return [(html_lib.unescape(href), html_lib.unescape(text))
+            for href, text in re.findall(r'<a[^>]*href="(/payments\?[^"]*)"[^>]*>([^<]*)</a>', html)]
+
+
+def assert_each_figure_is_what_its_link_finds(c, html: str) -> int:
+    from urllib.parse import parse_qsl, urlsplit
+
+    from totalplace.money import format_pounds
+    checked = 0
+    for href, text in linked_figures(html):
+        found = c.get("/api/payments", params=dict(parse_qsl(urlsplit(href).query))).json()
+        if text.startswith("£") or text.startswith("-£"):
+            assert text == format_pounds(found["matching_pence"]), (href, text)
+        else:
+            assert text.replace(",", "") == str(found["matching"]), (href, text)
+        checked += 1
+    return checked
+
+
+def test_every_figure_of_a_body_or_supplier_page_is_what_its_link_finds(client):
+    c, _ = client
+    assert assert_each_figure_is_what_its_link_finds(c, c.get("/bodies/NTN").text) >= 8
+    assert assert_each_figure_is_what_its_link_finds(c, c.get("/suppliers", params={"name": "Acme Care Ltd"}).text) >= 5
+    assert assert_each_figure_is_what_its_link_finds(c, c.get("/flows").text) >= 1

@@ -180,7 +180,8 @@ def create_app(workspace: Workspace) -> FastAPI:
                                     found=drill_data(place, year, cell)), request, "drill.html", "Behind the figure",
                        place=place, year=year, found={"cell": {"pence": None, "source_pence": None}, "rows": []})
 
-    def cells_data(place: str, year: str, cofog: str | None, theme: str | None) -> dict[str, Any]:
+    def cells_data(place: str, year: str, cofog: str | None, theme: str | None, body: str | None = None,
+                   basis: str | None = None) -> dict[str, Any]:
         data, _ = counted(place, year)
         chosen = []
         for c in data["cells"]:
@@ -188,24 +189,36 @@ def create_app(workspace: Workspace) -> FastAPI:
                 continue
             if theme is not None and theme not in c["themes"]:
                 continue
+            if body is not None and (c["body_id"] or c["body_name"]) != body:
+                continue
+            if basis is not None and c["basis"] != basis:
+                continue
             chosen.append({**c, "shown_pence": c["themes"][theme] if theme else c["pence"]})
-        return {"place": data["place"], "year": data["year"], "cofog": cofog, "theme": theme, "cells": chosen,
-                "total_pence": sum(c["shown_pence"] for c in chosen)}
+        return {"place": data["place"], "year": data["year"], "cofog": cofog, "theme": theme, "body": body, "basis": basis,
+                "cells": chosen, "total_pence": sum(c["shown_pence"] for c in chosen),
+                "gross_pence": sum(c["gross_pence"] for c in chosen),
+                "transfers_netted_pence": sum(c["transfers_netted_pence"] for c in chosen)}
 
-    @app.get("/cells", response_class=HTMLResponse, summary="The cells of a count, of one function or theme")
+    CELL_PARAMS = {"cofog": Query(None, max_length=5, description="a COFOG division, or 'none'"),
+                   "theme": Query(None, max_length=40), "body": Query(None, max_length=200, description="a body's id"),
+                   "basis": Query(None, max_length=20, description="outturn, apportioned, payments, …")}
+
+    @app.get("/cells", response_class=HTMLResponse, summary="The cells of a count: all, or of one function, theme, body or basis")
     def cells_page(request: Request, place: str = Query(..., max_length=100), year: str = Query(..., max_length=9),
-                   cofog: str | None = Query(None, max_length=5), theme: str | None = Query(None, max_length=40)) -> Response:
+                   cofog: str | None = CELL_PARAMS["cofog"], theme: str | None = CELL_PARAMS["theme"],
+                   body: str | None = CELL_PARAMS["body"], basis: str | None = CELL_PARAMS["basis"]) -> Response:
         def render() -> HTMLResponse:
-            found = cells_data(place, year, cofog, theme)
+            found = cells_data(place, year, cofog, theme, body, basis)
             return page(request, "cells.html", f"{found['place']['name']} {found['year']}: the figures behind it", place=place,
-                        year=year, cofog=cofog, theme=theme, cells=found["cells"], total=found["total_pence"])
+                        year=year, found=found, cells=found["cells"], total=found["total_pence"])
         return cached(request, lambda: guarded(render, request, "cells.html", "The figures behind it", place=place, year=year,
-                                               cofog=cofog, theme=theme, cells=[], total=0))
+                                               found={}, cells=[], total=0))
 
     @app.get("/api/cells")
     def cells_api(request: Request, place: str = Query(..., max_length=100), year: str = Query(..., max_length=9),
-                  cofog: str | None = Query(None, max_length=5), theme: str | None = Query(None, max_length=40)) -> Response:
-        return cached(request, lambda: api(lambda: cells_data(place, year, cofog, theme)))
+                  cofog: str | None = CELL_PARAMS["cofog"], theme: str | None = CELL_PARAMS["theme"],
+                  body: str | None = CELL_PARAMS["body"], basis: str | None = CELL_PARAMS["basis"]) -> Response:
+        return cached(request, lambda: api(lambda: cells_data(place, year, cofog, theme, body, basis)))
 
     @app.get("/api/drill")
     def drill_api(place: str = Query(..., max_length=100), year: str = Query(..., max_length=9), cell: str = Query(..., max_length=300)) -> JSONResponse:
@@ -213,7 +226,7 @@ def create_app(workspace: Workspace) -> FastAPI:
 
     # --- the spending explorer ---------------------------------------------------------------------------------
     FILTERS = ("body", "date_from", "date_to", "supplier", "cofog", "theme", "amount_min", "amount_max", "payee_body",
-               "transfer_kind", "source")
+               "transfer_kind", "source", "supplier_name")
 
     def payment_query(request: Request) -> tuple[explore.PaymentFilter, str, bool, int, int, dict[str, str]]:
         q = {k: request.query_params.get(k, "") for k in FILTERS}
