@@ -21,7 +21,7 @@ def test_the_overview_shows_the_librarys_count_and_drills_to_its_rows(real_natio
     page = client.get("/", params={"place": "Trafford", "year": "2017-18"})
     assert page.status_code == 200
     assert re.search(rf'data-testid="total"[^>]*>{re.escape(format_pounds(count.total_pence))}<', page.text)
-    assert f'data-testid="per-head">{format_pounds(count.per_head_pence)}<' in page.text
+    assert re.search(rf'data-testid="per-head"[^>]*>{re.escape(format_pounds(count.per_head_pence))}<', page.text)
     assert "Per head beside comparable places" in page.text and "Stockport" in page.text
     data = client.get("/api/overview", params={"place": "E08000009", "year": "2017-18"}).json()
     assert data["total_pence"] == count.total_pence and len(data["cells"]) == len(count.cells)
@@ -86,3 +86,16 @@ def test_every_figure_of_the_overview_leads_to_the_cells_behind_it(real_national
     everything = client.get("/api/cells", params={"place": "Trafford", "year": "2017-18"}).json()
     assert everything["total_pence"] == count.total_pence and everything["gross_pence"] == count.gross_pence
     assert len(everything["cells"]) == len(count.cells) > 60
+
+
+def test_the_estate_map_has_its_points_in_a_table(real_estate):
+    from totalplace.estate import place_assets
+
+    client = TestClient(create_app(real_estate))
+    page = client.get("/estate", params={"place": "Lambeth"}).text
+    table = page.split('data-testid="asset-table"')[1].split("</details>")[0]
+    assets = place_assets(real_estate, "Lambeth").assets
+    assert table.count("<tr><td>") == len(assets) > 50
+    clustered = {m["asset"] for c in client.get("/api/estate", params={"place": "Lambeth"}).json()
+                 ["colocation"]["multi_body"] for m in c["members"]}
+    assert table.count("<td>yes</td>") == len(clustered)

@@ -350,7 +350,9 @@ def create_app(workspace: Workspace) -> FastAPI:
             clustered = {m["asset"] for c in data["colocation"]["multi_body"] for m in c["members"]}
             chart = charts.estate_map(chosen.assets, chosen.boundary, wards, clustered, "Public buildings by body", tiles=tiles)
             title = f"Estate of {chosen.place['name']}" if chosen.place else "Estate of the workspace"
-            return page(request, "estate.html", title, place=place, within=within, chart=chart, tiles=tiles, **data)
+            listed = sorted(({**a, "clustered": f"{a['source_id']}:{a['row']}" in clustered} for a in chosen.assets),
+                            key=lambda a: (a["body_name"] or a["body_id"] or "", a["name"] or "", a["source_id"], a["row"]))
+            return page(request, "estate.html", title, place=place, within=within, chart=chart, tiles=tiles, assets=listed, **data)
         return guarded(render, request, "estate.html", "Estate map", place=place, within=within)
 
     @app.get("/api/estate")

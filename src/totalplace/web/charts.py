@@ -14,7 +14,8 @@ from ..classify.reference import cofog_codes
 def _html(figure: go.Figure, title: str) -> str:
     figure.update_layout(margin={"l": 8, "r": 8, "t": 8, "b": 8}, font={"family": "system-ui, sans-serif", "size": 14})
     body = figure.to_html(full_html=False, include_plotlyjs=False, config={"displaylogo": False, "responsive": True})
-    return f'<figure class="chart">{body}<figcaption>{html.escape(title)}</figcaption></figure>'
+    return (f'<figure class="chart">{body}<figcaption>{html.escape(title)} '
+            '<span class="muted">(a chart: the same figures are in the tables on this page)</span></figcaption></figure>')
 
 
 def treemap(cells: list[dict[str, Any]], title: str) -> str:
