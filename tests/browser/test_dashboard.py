@@ -117,3 +117,31 @@ def test_a_supplier_page_from_the_explorer_and_a_functions_figures(dashboard, pa
     page.wait_for_url(re.compile(r"/cells\?"))
     figures = page.locator("table tbody tr td:last-child").all_inner_texts()
     assert len(figures) == len([c for c in count.cells if c.cofog == "10"])
+
+
+def _tab_to(page, test: str, limit: int = 400) -> None:
+    """Press Tab until the focused element satisfies the JavaScript expression `test` (on `e`)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"(e => {test})(document.activeElement)"):
+            return
+    raise AssertionError(f"Tab never reached an element where {test}")
+
+
+def test_keyboard_alone_filters_the_explorer_and_turns_its_pages(dashboard, page):
+    ws, base = dashboard
+    page.goto(base + "/payments?body=TRF")
+    _tab_to(page, "e.name === 'supplier'")
+    page.keyboard.type("care")
+    page.keyboard.press("Enter")  # submits the form
+    page.wait_for_url(re.compile(r"supplier=care"))
+    found = explore.search_payments(ws, explore.PaymentFilter.parse(body="TRF", supplier="care"))
+    assert page.get_by_test_id("matching").inner_text().startswith(f"{found['matching']:,} payments, {format_pounds(found['matching_pence'])}")
+    assert found["pages"] > 1
+    _tab_to(page, "e.textContent === 'Next page'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"page=2"))
+    assert f"Page 2 of {found['pages']}" in page.locator("nav.pager").inner_text()
+    _tab_to(page, "e.textContent === 'Previous page'")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"page=1"))
