@@ -166,3 +166,32 @@ def test_every_figure_of_a_body_or_supplier_page_is_what_its_link_finds(client):
     assert assert_each_figure_is_what_its_link_finds(c, c.get("/bodies/NTN").text) >= 8
     assert assert_each_figure_is_what_its_link_finds(c, c.get("/suppliers", params={"name": "Acme Care Ltd"}).text) >= 5
     assert assert_each_figure_is_what_its_link_finds(c, c.get("/flows").text) >= 1
+
+
+def test_a_page_asked_for_by_many_at_once_is_made_once(client, monkeypatch):
+    import threading
+    import time
+
+    _, ws = client
+    calls = []
+
+    def slow_sources(*args, **kwargs):
+        calls.append(1)
+        time.sleep(0.3)
+        return real(*args, **kwargs)
+
+    real = explore.search_payments
+    monkeypatch.setattr(explore, "search_payments", slow_sources)
+    c = TestClient(create_app(ws))
+    answers = []
+
+    def ask() -> None:
+        answers.append(c.get("/api/payments", params={"supplier": "acme", "page_size": 3}))
+
+    threads = [threading.Thread(target=ask) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert [a.status_code for a in answers] == [200] * 6 and len({a.text for a in answers}) == 1
+    assert len(calls) == 1

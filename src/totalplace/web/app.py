@@ -58,6 +58,7 @@ def create_app(workspace: Workspace) -> FastAPI:
     cache: OrderedDict[tuple[str, str, str], Response] = OrderedDict()
     lock = threading.Lock()
     preparing: dict[str, threading.Thread] = {}
+    making: dict[tuple[str, str, str], threading.Lock] = {}
 
     def prepare(state: str) -> None:
         """Write the explorer's copy of the ledger for this state of the store, in the background, once: until it
@@ -84,12 +85,23 @@ def create_app(workspace: Workspace) -> FastAPI:
             if key in cache:
                 cache.move_to_end(key)
                 return cache[key]
-        response = produce()
-        if response.status_code == 200 and not isinstance(response, StreamingResponse):
+            gate = making.setdefault(key, threading.Lock())
+        with gate:  # the same page asked for by many at once is made once; the others wait for it
             with lock:
-                cache[key] = response
-                while len(cache) > CACHE_SIZE:
-                    cache.popitem(last=False)
+                if key in cache:
+                    cache.move_to_end(key)
+                    return cache[key]
+            try:
+                response = produce()
+                if response.status_code == 200 and not isinstance(response, StreamingResponse):
+                    with lock:
+                        cache[key] = response
+                        while len(cache) > CACHE_SIZE:
+                            cache.popitem(last=False)
+            finally:
+                with lock:
+                    if making.get(key) is gate:
+                        del making[key]
         return response
 
     def page(request: Request, template: str, title: str, status: int = 200, **context: Any) -> HTMLResponse:
