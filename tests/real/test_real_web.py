@@ -83,6 +83,15 @@ def test_every_figure_of_the_overview_leads_to_the_cells_behind_it(real_national
     for row in count.by("basis"):
         found = client.get("/api/cells", params={"place": "Trafford", "year": "2017-18", "basis": row["basis"]}).json()
         assert found["total_pence"] == row["pence"], row
+    matrix = page.split('<table class="matrix">')[1].split("</table>")[0]
+    squares = re.findall(r'cell=([^"]+)" title="(\w+): ([^"]+)"', matrix)
+    from urllib.parse import unquote
+    by_id = {c.cell_id: c for c in count.cells}
+    largest = {r["body_id"] for r in count.by("body")[:30]}  # the grid's rows: the 30 largest bodies
+    assert len(squares) == len([c for c in count.cells if c.body_id in largest]) > 60
+    assert all(by_id[unquote(cell)].basis == basis and format_pounds(by_id[unquote(cell)].pence) == amount
+               for cell, basis, amount in squares)
+    assert f"{len(count.by('body')) - 30} smaller bodies not shown here" in page
     everything = client.get("/api/cells", params={"place": "Trafford", "year": "2017-18"}).json()
     assert everything["total_pence"] == count.total_pence and everything["gross_pence"] == count.gross_pence
     assert len(everything["cells"]) == len(count.cells) > 60

@@ -144,16 +144,19 @@ def create_app(workspace: Workspace) -> FastAPI:
         data, _ = counted(place, year)
         return data
 
-    def comparable(code: str, year: str) -> list[dict[str, Any]]:
+    def comparable(code: str, year: str) -> tuple[list[dict[str, Any]], str | None]:
+        """The place beside the other districts of its county, combined authority or region, or why not."""
         places = workspace.places()
         parents = places.parents_of.get(code, {})
         parent = parents.get("county") or parents.get("combined_authority") or parents.get("region")
         siblings = [p.code for p in places.districts(parent)] if parent else []
         chosen = [code] + [s for s in siblings if s != code][:COMPARE_WITH - 1]
+        if len(chosen) < 2:
+            return [], "no places to compare it with: it is not a district of a county, combined authority or region"
         try:
-            return compare_places(workspace, chosen, year) if len(chosen) > 1 else []
-        except USER_ERRORS:
-            return []
+            return compare_places(workspace, chosen, year), None
+        except USER_ERRORS as exc:
+            return [], f"the places beside it could not be counted: {exc}"
 
     def place_choices() -> list[dict[str, str]]:
         return [{"code": p.code, "name": p.name} for p in workspace.places().places.values()
@@ -167,10 +170,11 @@ def create_app(workspace: Workspace) -> FastAPI:
             if not (place and year):
                 return page(request, "overview.html", "Place overview", place=place, year=year, place_choices=choices)
             data = overview_data(place, year)
-            comparison = comparable(data["place"]["code"], data["year"])
+            comparison, not_compared = comparable(data["place"]["code"], data["year"])
             pop = data["population"]
             return page(request, "overview.html", f"{data['place']['name']} {data['year']}", place=place, year=year,
-                        place_choices=choices, count=data, comparison=comparison,
+                        place_choices=choices, count=data, comparison=comparison, not_compared=not_compared,
+                        matrix=coverage_matrix(data["cells"]),
                         treemap=charts.treemap(data["cells"], f"Spending in {data['place']['name']} by function and body"),
                         compare_chart=charts.per_head_bars(comparison, "Per head beside comparable places") if comparison else "",
                         per_head=lambda pence: format_pounds(round(pence / pop)) if pop else "")
@@ -443,3 +447,18 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, os.PathLike):
         return str(value)
     return value
+
+
+def coverage_matrix(cells: list[dict[str, Any]], bodies: int = 30) -> dict[str, Any]:
+    """The count's cells as a grid of body × COFOG division (the largest bodies first), each square saying how
+    that body's spending on that function was counted: what a reader scans to see where the count is firm."""
+    divisions = sorted({c["cofog"] or "none" for c in cells}, key=lambda d: (d == "none", d))
+    rows: dict[str, dict[str, Any]] = {}
+    for c in cells:
+        key = c["body_id"] or c["body_name"]
+        row = rows.setdefault(key, {"body_id": c["body_id"], "body_name": c["body_name"], "pence": 0, "cells": {}})
+        row["pence"] += c["pence"]
+        row["cells"].setdefault(c["cofog"] or "none", []).append(c)
+    ordered = sorted(rows.values(), key=lambda r: -r["pence"])
+    return {"divisions": divisions, "rows": ordered[:bodies], "more": max(0, len(ordered) - bodies)}
+
