@@ -79,7 +79,7 @@ def _quote(hit: Hit) -> str:
 class Classifier:
     """Decides labels with a rule set, and optionally a learned model for what no rule covers."""
 
-    def __init__(self, rules: RuleSet, model: TextModel | None = None, model_threshold: float = 0.6):
+    def __init__(self, rules: RuleSet, model: TextModel | None = None, model_threshold: float = 0.8):
         self.rules = rules
         self.model = model
         self.model_threshold = model_threshold
