@@ -112,3 +112,39 @@ def test_a_label_with_no_words_is_never_guessed(classifier):
     model = LearnedModel.fit(training_examples(labels, classifier.decide_many(labels)))
     (d,) = Classifier(classifier.rules, model, model_threshold=0.0).decide_many([Label("LBH", "council")])
     assert (d.cofog, d.reason) == (None, "no rule matched '(no labels)'")
+
+
+@pytest.mark.parametrize(("service", "expense", "code"), [
+    # service lines of CIPFA's Service Reporting Code of Practice, as councils name them
+    ("Place / School Crossing Patrols", "Employees", "04.5"),
+    ("Highways / Gully Emptying", "Contract Payments", "04.5"),
+    ("Neighbourhoods / Civic Amenity Sites", "Contractors", "05.1"),
+    ("Coroners", "Post Mortem Fees", "03.3"),
+    ("People / Short Breaks", "Private Contractors", "10.4"),
+    ("People / Semi Independent Living", "Placements", "10.4"),
+    ("Adult Services", "Deferred Payments", "10"),
+    ("Democratic Services / Electoral Registration Officer", "Printing", "01.1"),
+    # cost-centre names cut at 20 characters
+    ("Hale Lib Building", "Gas", "08.2"),
+    ("Oldfield Brow Prim", "Catering Provisions", "09.1"),
+])
+def test_the_general_vocabulary_of_councils_services(classifier, service, expense, code):
+    d = classifier.decide(Label("XYZ", "council", service, expense))
+    assert (d.cofog_group or d.cofog) == code, d.reason
+
+
+@pytest.mark.parametrize(("service", "expense"), [
+    ("People", "Supplies and Services"),  # adults and children: no function by itself
+    ("Economy and Environment", "Private Contractors"),
+    ("Resources", "Student Loans"),  # payroll deductions are not spending on a function
+    ("Director of Ops", "Consultants"),  # operations, not older people's services
+    ("Place", "Pool Cars"),  # not swimming pools
+])
+def test_a_directorate_of_several_services_or_a_deduction_from_pay_says_no_function(classifier, service, expense):
+    d = classifier.decide(Label("XYZ", "council", service, expense))
+    assert d.cofog is None, d.reason
+
+
+def test_a_childrens_directorate_gives_its_theme_whatever_the_function(classifier):
+    d = classifier.decide(council("Childrens Services", "Building Works"))
+    assert d.cofog is None and set(d.themes) == {"children-and-young-people", "capital-and-assets"}

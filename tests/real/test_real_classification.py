@@ -114,10 +114,10 @@ def test_division_accuracy_leave_one_publisher_out(scores):
     assert held_out.division_accuracy >= 0.74, held_out.summary()
     assert held_out.accuracy_where_decided >= 0.83, held_out.summary()
     assert everything.group_accuracy >= 0.92, everything.summary()
-    assert everything.forced <= 0.3 * everything.not_classifiable, everything.summary()
+    assert everything.forced <= 0.25 * everything.not_classifiable, everything.summary()
 
 
 def test_themes_precision_and_recall(scores):
     labelled, per_publisher = scores
     everything = totals(per_publisher, labelled)
-    assert everything.theme_precision >= 0.80 and everything.theme_recall >= 0.75, everything.summary()
+    assert everything.theme_precision >= 0.80 and everything.theme_recall >= 0.84, everything.summary()
