@@ -11,8 +11,10 @@ requests of a page, back to back:
   baseline     a static file of the overview page's size, served by the same server
 
 p50/p95 latency and requests per second; the first (cold) request of each is timed apart: pages are made once
-per state of the store and then answered from memory, and the cold figure says what making one costs. A last
-row asks the explorer a filter not asked before with every request (what a user changing filters meets).
+per state of the store and then answered from memory, and the cold figure says what making one costs. The last
+two rows ask the explorer a filter not asked before with every request (a body or none, words of a supplier's
+name or none, a quarter, a least amount, a sort): one client alone (what a person changing filters meets), then
+20 at once.
 Target: p95 < 300 ms for pages.
 
     python benchmarks/serve.py [--rows 5000000]
@@ -85,15 +87,16 @@ def varied(n: int) -> str:
             f"&sort={('amount', 'date', 'supplier')[n % 3]}")
 
 
-def load(base: str, path: str, vary: bool = False) -> tuple[list[float], float]:
+def load(base: str, path: str, vary: bool = False, clients: int = CLIENTS, first: int = 0) -> tuple[list[float], float]:
+    """`clients` threads each asking EACH times (or 200 times, alone): latencies and the seconds it all took."""
     latencies: list[float] = []
     lock = threading.Lock()
-
-    counter = iter(range(10**9))
+    each = EACH if clients > 1 else CLIENTS * EACH
+    counter = iter(range(first, 10**9))
 
     def client() -> None:
         with httpx.Client(base_url=base, timeout=120) as c:
-            for _ in range(EACH):
+            for _ in range(each):
                 with lock:
                     n = next(counter)
                 start = time.perf_counter()
@@ -103,7 +106,7 @@ def load(base: str, path: str, vary: bool = False) -> tuple[list[float], float]:
                 with lock:
                     latencies.append(elapsed)
 
-    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    threads = [threading.Thread(target=client) for _ in range(clients)]
     start = time.perf_counter()
     for t in threads:
         t.start()
@@ -149,11 +152,13 @@ def main() -> None:
             latencies.sort()
             p95 = latencies[int(0.95 * (len(latencies) - 1))]
             rows.append((name, path, cold.get(name), statistics.median(latencies), p95, len(latencies) / seconds))
-        print(f"{CLIENTS} clients × {EACH} requests: {VARIED} ...", file=sys.stderr, flush=True)
-        latencies, seconds = load(base, "", vary=True)
-        latencies.sort()
-        rows.append((VARIED, varied(0) + "…", None, statistics.median(latencies),
-                     latencies[int(0.95 * (len(latencies) - 1))], len(latencies) / seconds))
+        for clients, first in ((1, 100_000), (CLIENTS, 0)):  # one person changing filters; then twenty at once
+            name = f"{VARIED}, {'one client' if clients == 1 else f'{clients} clients'}"
+            print(f"{name} ...", file=sys.stderr, flush=True)
+            latencies, seconds = load(base, "", vary=True, clients=clients, first=first)
+            latencies.sort()
+            rows.append((name, varied(first) + "…", None, statistics.median(latencies),
+                         latencies[int(0.95 * (len(latencies) - 1))], len(latencies) / seconds))
     finally:
         server.terminate()
         server.wait(timeout=30)
