@@ -29,7 +29,7 @@ PAYMENT_COLUMNS = ("source_id", "file", "sheet", "row", "body_id", "body_name", 
                    "expense_type", "description", "cofog", "cofog_group", "themes", "classification_method")
 PREPARED_COLUMNS = (*PAYMENT_COLUMNS, "is_transfer")
 MAX_NAMES = 2_000  # supplier names a filter's words may stand for before the words are searched in every row instead
-ROW_GROUP = 100_000
+ROW_GROUP = 50_000  # rows per row group of the copy: a body and a quarter read a few of them (100k read more, 25k cost more)
 
 
 class ExploreError(ValueError):
