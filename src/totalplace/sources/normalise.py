@@ -56,14 +56,51 @@ def _cell(i: int) -> str:
 
 
 def _trimmed(i: int) -> str:
-    """A cell without surrounding spaces. Trimming a set of characters is slow in the engine, so the set
+    """A cell without surrounding spaces. Most cells begin and end with a printable ASCII character, which no
+    trim removes: they are taken as they are. Trimming a set of characters is slow in the engine, so the set
     (tabs, non-breaking spaces) is used only on the cells that hold one; plain spaces go the fast way."""
     c = _cell(i)
-    return f"CASE WHEN contains({c}, chr(160)) OR contains({c}, chr(9)) THEN trim({c}, {sql_string(TRIM)}) ELSE trim({c}) END"
+    return (
+        f"CASE WHEN ascii({c}) BETWEEN 33 AND 126 AND ascii({c}[-1]) BETWEEN 33 AND 126 THEN {c} "
+        f"WHEN contains({c}, chr(160)) OR contains({c}, chr(9)) THEN trim({c}, {sql_string(TRIM)}) ELSE trim({c}) END"
+    )
+
+
+# Amounts in the commonest shapes (`1234.56`, `-£1,234.5`, `500`): at most two decimals, so the money rule's
+# answer is the number with its point moved, which int64 decimals give without the rule's 128-bit arithmetic.
+PLAIN_AMOUNT = r"-?[0-9]{1,13}(?:\.[0-9]{1,2})?"
+MARKED_AMOUNT = r"-?£?(?:[0-9]{1,3}(?:,[0-9]{3}){1,3}|[0-9]{1,13})(?:\.[0-9]{1,2})?"
+
+
+def pence_sql(expr: str) -> str:
+    """SQL for `tp_pence(expr)` (the money rule), with a fast path that gives the same pence for common shapes."""
+    return (
+        f"CASE WHEN regexp_full_match({expr}, {sql_string(PLAIN_AMOUNT)}) "
+        f"THEN CAST(CAST({expr} AS DECIMAL(15, 2)) * 100 AS BIGINT) "
+        f"WHEN regexp_full_match({expr}, {sql_string(MARKED_AMOUNT)}) "
+        f"THEN CAST(CAST(replace(replace({expr}, '£', ''), ',', '') AS DECIMAL(15, 2)) * 100 AS BIGINT) "
+        f"ELSE tp_pence({expr}) END"
+    )
 
 
 def _text(i: int) -> str:
     return f"NULLIF({_trimmed(i)}, '')"
+
+
+def extra_sql(columns: list[tuple[str, str]]) -> str:
+    """The file's other columns as JSON of header -> value, the empty ones left out, NULL when all are empty.
+
+    Each member is written by the engine's JSON writer (`to_json`) and joined as text: the same JSON as
+    merging `json_object(...)` into '{}' (RFC 7396 drops the nulls), at a fraction of the cost. Headers are
+    unique (duplicates are numbered); should two ever be equal, the merge, which keeps one, is used.
+    """
+    if not columns:
+        return "NULL::VARCHAR"
+    if len({header for header, _ in columns}) < len(columns):
+        pairs = ", ".join(f"{sql_string(header)}, {value}" for header, value in columns)
+        return f"NULLIF(json_merge_patch('{{}}', json_object({pairs}))::VARCHAR, '{{}}')"
+    members = ", ".join(f"(to_json({sql_string(h)})::VARCHAR || ':') || to_json({value})" for h, value in columns)
+    return f"NULLIF(concat('{{', concat_ws(',', {members}), '}}'), '{{}}')"
 
 
 def normalise_sql(spec: TableSpec) -> str:
@@ -109,8 +146,12 @@ def normalise_sql(spec: TableSpec) -> str:
         short = "false"
         fused_cell = fused_in_date
         shifted = "NULL::BIGINT"
+    earliest, latest_sql = f"DATE {sql_string(EARLIEST_DATE.isoformat())}", f"DATE {sql_string(latest.isoformat())}"
+    # most rows are payments: with a date column, an amount and a date in range leave no reason to find
+    payment = (f"WHEN amount_pence IS NOT NULL AND payment_date BETWEEN {earliest} AND {latest_sql} THEN NULL"
+               if date_index is not None else "")
     reason = f"""
-      CASE
+      CASE {payment}
         WHEN amount_pence IS NULL AND coalesce(amount_text, '') = '' THEN
           CASE WHEN NOT regexp_matches({all_text}, '[\\p{{L}}\\p{{N}}]') THEN 'blank row'
                WHEN {short} AND {fused_cell} IS NOT NULL THEN 'date and amount run together'
@@ -124,14 +165,13 @@ def normalise_sql(spec: TableSpec) -> str:
         WHEN {missing_date} AND {total_row} THEN 'total row'
         WHEN payment_date IS NULL AND coalesce(date_text, '') = '' THEN 'payment date missing'
         WHEN payment_date IS NULL THEN 'payment date not understood'
-        WHEN payment_date < DATE {sql_string(EARLIEST_DATE.isoformat())} OR payment_date > DATE {sql_string(latest.isoformat())}
-          THEN 'payment date out of range'
+        WHEN payment_date < {earliest} OR payment_date > {latest_sql} THEN 'payment date out of range'
       END"""
     quoted = lambda expr: f"'''' || {expr} || ''''"  # noqa: E731
     in_column = lambda header: sql_string(f" in column '{header}'")  # noqa: E731
     early = _cell(max(amount - 1, 0))
     detail = f"""
-      CASE reason
+      CASE WHEN reason IS NOT NULL THEN CASE reason
         WHEN 'amount missing' THEN {sql_string(f"no amount in column '{amount_header}'")}
         WHEN 'amount not a number' THEN {quoted("left(amount_text, 80)")} || {in_column(amount_header)} || ' is not an amount'
         WHEN 'row has too few fields' THEN 'the row has ' || ({filled}) || ' fields and the header {width}: '
@@ -144,9 +184,9 @@ def normalise_sql(spec: TableSpec) -> str:
         WHEN 'payment date out of range' THEN {quoted("date_text")} || {in_column(date_header)}
              || ' is before {EARLIEST_DATE.year} or after {latest.isoformat()}'
         WHEN 'total row' THEN 'labelled ' || {quoted(first_filled)}
-      END"""
+      END END"""
     rejected_amount = (
-        f"CASE WHEN reason = 'date and amount run together' "
+        f"CASE WHEN reason IS NULL THEN amount_pence WHEN reason = 'date and amount run together' "
         f"THEN tp_pence(regexp_extract({fused_cell}, {sql_string(FUSED_AT_END)}, 2)) "
         f"WHEN reason = 'row has too few fields' THEN {shifted} ELSE amount_pence END"
     )
@@ -165,16 +205,8 @@ def normalise_sql(spec: TableSpec) -> str:
         f"WHEN 'R' THEN 'revenue' WHEN 'REV' THEN 'revenue' WHEN 'REVENUE' THEN 'revenue' ELSE {cap_rev} END"
     )
     vat_index = roles.get("irrecoverable_vat")
-    vat = f"tp_pence({_cell(vat_index)})" if vat_index is not None else "NULL::BIGINT"
-    extras = layout.extra_columns()
-    # the file's other columns, as JSON of header -> value; merging into '{}' drops the empty ones (RFC 7396)
-    extra = (
-        "NULLIF(json_merge_patch('{}', json_object("
-        + ", ".join(f"{sql_string(layout.headers[i])}, {_text(i)}" for i in extras)
-        + "))::VARCHAR, '{}')"
-        if extras
-        else "NULL::VARCHAR"
-    )
+    vat = pence_sql(_cell(vat_index)) if vat_index is not None else "NULL::BIGINT"
+    extra = extra_sql([(layout.headers[i], _text(i)) for i in layout.extra_columns()])
     text_columns = ",\n        ".join(f"{text_role(r)} AS {r}" for r in TEXT_ROLES)
 
     return f"""
@@ -202,7 +234,7 @@ SELECT
 FROM (
   SELECT *, {reason} AS reason
   FROM (
-    SELECT *, tp_pence(amount_text) AS amount_pence, {payment_date} AS payment_date
+    SELECT *, {pence_sql("amount_text")} AS amount_pence, {payment_date} AS payment_date
     FROM (
       SELECT {cells},
         {_trimmed(amount)} AS amount_text,
