@@ -80,10 +80,10 @@ def wait_until_up(base: str) -> None:
 
 def varied(n: int) -> str:
     """The n-th of a run of explorer filters never asked before: a body (or none), words of a supplier's name (or
-    none), a month, a least amount that differs every time, and a sort."""
+    none), a month, a least amount (£500 to £1,499), and a sort."""
     month = 4 + n % 7
     return (f"/payments?body={VARIED_BODIES[n % len(VARIED_BODIES)]}&supplier={VARIED_WORDS[n // 11 % len(VARIED_WORDS)]}"
-            f"&date_from=2017-{month:02d}-01&date_to=2017-{month + 2:02d}-28&amount_min={500 + n}"
+            f"&date_from=2017-{month:02d}-01&date_to=2017-{month + 2:02d}-28&amount_min={500 + n % 1000}"
             f"&sort={('amount', 'date', 'supplier')[n % 3]}")
 
 
