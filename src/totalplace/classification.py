@@ -31,8 +31,17 @@ _LABEL_SELECT = f"body_id, {SERVICE_LABEL_SQL.format(p='')} AS service_label, {E
 
 
 def rule_set(workspace: Workspace) -> RuleSet:
-    """The packaged rules after the workspace's own (`classify_rules.csv`, `body_defaults.csv` in its folder)."""
-    return RuleSet.load(workspace.root)
+    """The packaged rules after the workspace's own (`classify_rules.csv`, `body_defaults.csv` in its folder),
+    read once per process while the workspace's own files are unchanged (compiling them takes a quarter second)."""
+    own = [workspace.root / name for name in ("classify_rules.csv", "body_defaults.csv")]
+    stamp = tuple((p.stat().st_mtime_ns, p.stat().st_size) if p.exists() else None for p in own)
+    key = workspace.root.resolve()
+    if _RULE_SETS.get(key, (None,))[0] != stamp:
+        _RULE_SETS[key] = (stamp, RuleSet.load(workspace.root))
+    return _RULE_SETS[key][1]
+
+
+_RULE_SETS: dict[Path, tuple[tuple, RuleSet]] = {}
 
 
 def refresh_classification(workspace: Workspace, store: Store | None = None, full: bool = True,
@@ -51,23 +60,24 @@ def refresh_classification(workspace: Workspace, store: Store | None = None, ful
 
     stored = {LabelKey(r["body_id"], r["service_label"], r["expense_label"]): r for r in read_stored(store, LABELS_FILE)}
     model_path = classify_dir(store) / MODEL_FILE
-    model: LearnedModel | None = None
-    if not full and stored and model_path.exists():
-        try:
-            model = _load_model(model_path)
-        except ModelUnusable:
-            full = True
-    if full or not stored:
-        decisions, model = decide_labels(rules, labels, people, progress=progress)
-        _save_model(model_path, model)
-    else:
+    decisions: list[Decision] | None = None
+    if not full and stored:
         new = [label for label in labels if LabelKey(label.body_id, label.service, label.expense) not in stored]
         new_decisions, _ = decide_labels(rules, new, people, progress=progress, learn=False)
-        classifier = Classifier(rules, model)
-        classifier.apply_model(new, new_decisions)
-        decided = {LabelKey(label.body_id, label.service, label.expense): d for label, d in zip(new, new_decisions)}
-        decisions = [decided.get(LabelKey(label.body_id, label.service, label.expense))
-                     or _stored_decision(stored[LabelKey(label.body_id, label.service, label.expense)]) for label in labels]
+        classifier = Classifier(rules)
+        if classifier.pending(new, new_decisions):  # the model is read only when some new label needs it
+            try:
+                classifier.model = _load_model(model_path)
+            except ModelUnusable:  # none kept (none was needed before), or from another version: learn again
+                full = True
+        if not full:
+            classifier.apply_model(new, new_decisions)
+            decided = {LabelKey(label.body_id, label.service, label.expense): d for label, d in zip(new, new_decisions)}
+            decisions = [decided.get(LabelKey(label.body_id, label.service, label.expense))
+                         or _stored_decision(stored[LabelKey(label.body_id, label.service, label.expense)]) for label in labels]
+    if decisions is None:
+        decisions, model = decide_labels(rules, labels, people, progress=progress)
+        _save_model(model_path, model)
     write_labels(store, labels, decisions)
     _refresh_details(workspace, store, rules, kinds, full)
     counts: dict[str, int] = {}

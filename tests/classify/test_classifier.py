@@ -94,6 +94,17 @@ def test_the_learned_model_decides_only_what_no_rule_does_and_says_how_sure(clas
     assert ruled.method == "rule"  # a rule spoke: the model is not asked
 
 
+def test_a_model_is_trained_only_when_a_label_needs_one(classifier):
+    from totalplace.classify.decisions import decide_labels
+
+    known = [council(f"ZQ{n} Refuse Collection Round {n}") for n in range(30)] + \
+            [council(f"XK{n} Library Branch {n}") for n in range(30)]
+    decisions, model = decide_labels(classifier.rules, known, {})
+    assert model is None and {d.method for d in decisions} == {"rule"}  # every label decided: nothing to learn for
+    decisions, model = decide_labels(classifier.rules, known + [council("ZQ99 Round 99")], {})
+    assert model is not None and decisions[-1].method == "learned" and decisions[-1].cofog == "05"
+
+
 def test_the_model_needs_enough_examples_of_more_than_one_kind():
     assert LearnedModel.fit([Example(council("A"), "05", "05.1")] * 100) is None
     assert LearnedModel.fit([Example(council("A"), "05", None), Example(council("B"), "08", None)] * 10) is None

@@ -128,3 +128,20 @@ def test_a_function_is_never_swallowed_by_a_theme_rule():
     c = Classifier(RuleSet.load())
     assert c.decide(Label("X", "council", "", "Electricity Street Lighting")).cofog_group == "06.4"
     assert c.decide(Label("X", "council", "Gas Servicing Council Housing")).cofog_group == "06.1"
+
+
+def test_a_workspaces_rules_are_read_once_until_its_own_files_change(tmp_path):
+    import totalplace as tp
+    from totalplace.classification import rule_set
+
+    ws = tp.init_workspace(tmp_path / "ws", "rules")
+    first = rule_set(ws)
+    assert rule_set(ws) is first
+    (ws.root / "classify_rules.csv").write_text(HEADER + "nstrg,label,nstrg,03.2,,3,,Lancashire's fire stations\n")
+    changed = rule_set(ws)
+    assert changed is not first and changed.rules[0].rule == "nstrg"
+    (ws.root / "classify_rules.csv").write_text(HEADER + "nstrg,label,nstrg,3.2,,3,,\n")
+    with pytest.raises(RuleFileError, match=r"classify_rules.csv, row 2, column cofog"):
+        rule_set(ws)  # a mistake is found however often it is asked
+    with pytest.raises(RuleFileError):
+        rule_set(ws)

@@ -112,10 +112,7 @@ class Classifier:
         function); it decides those it is confident of."""
         if self.model is None:
             return
-        # a label with no words of its own (only the body) is never guessed
-        # nor is one a rule said has no function ('Capital' alone): that is a decision, not a gap
-        pending = [i for i, d in enumerate(decisions) if labels[i].text() and (
-            (d.method == "unclassified" and d.reason.startswith("no rule")) or (d.hint and d.method == "rule"))]
+        pending = self.pending(labels, decisions)
         if pending:
             predictions = self.model.predict([labels[i] for i in pending])
             for i, (division, group, probability) in zip(pending, predictions):
@@ -123,6 +120,14 @@ class Classifier:
                     self._overrule_hint(decisions[i], division, group, probability)
                 else:
                     self._apply_model(decisions[i], division, group, probability)
+
+    @staticmethod
+    def pending(labels: list[Label], decisions: list[Decision]) -> list[int]:
+        """The labels the learned model would be asked about: those no rule spoke to, and rules' hints."""
+        # a label with no words of its own (only the body) is never guessed
+        # nor is one a rule said has no function ('Capital' alone): that is a decision, not a gap
+        return [i for i, d in enumerate(decisions) if labels[i].text() and (
+            (d.method == "unclassified" and d.reason.startswith("no rule")) or (d.hint and d.method == "rule"))]
 
     def _overrule_hint(self, decision: Decision, division: str | None, group: str | None, probability: float) -> None:
         if division is None or division == decision.cofog or probability < self.HINT_OVERRULE:
