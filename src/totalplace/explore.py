@@ -6,6 +6,7 @@ is ever built from what a user typed.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import threading
 import time
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
+from . import __version__
 from .classify.reference import cofog_codes, themes
 from .engine import Engine, sql_string
 from .money import parse_pence
@@ -148,7 +150,7 @@ class PaymentFilter:
 def _order(sort: str, descending: bool) -> str:
     if sort not in SORTS:
         raise ExploreError(f"sort: '{sort}' is not one of {', '.join(SORTS)}")
-    return f'{SORTS[sort]} {"DESC" if descending else "ASC"} NULLS LAST, source_id, "row"'
+    return f'{SORTS[sort]} {"DESC" if descending else "ASC"} NULLS LAST, source_id, sheet NULLS FIRST, "row"'  # a row is one of a sheet
 
 
 def search_payments(workspace: Workspace, where: PaymentFilter, sort: str = "amount", descending: bool = True,
@@ -255,8 +257,13 @@ _QUERIES = threading.BoundedSemaphore(os.cpu_count() or 2)
 
 
 def prepared_path(workspace: Workspace) -> Path:
-    """Where the explorer's copy of the ledger for the store's current state is (or would be) kept."""
-    return workspace.store.root / "explore" / f"payments-{workspace.store.state()}.parquet"
+    """Where the explorer's copy of the ledger for the store's current state is (or would be) kept: named by the
+    state and by what this version of totalplace writes in it (another version's copy is never read)."""
+    return workspace.store.root / "explore" / f"payments-{workspace.store.state()}-{_COPY_KIND}.parquet"
+
+
+_COPY_KIND = hashlib.sha256(f"{__version__}|{PREPARED_COLUMNS}|{ROW_GROUP}".encode()).hexdigest()[:8]
+KEEP_OLD_COPIES_SECONDS = 600  # an earlier copy is deleted this long after a newer one is written
 
 
 def prepare_payments(workspace: Workspace) -> Path | None:
@@ -279,7 +286,7 @@ def prepare_payments(workspace: Workspace) -> Path | None:
         names, names_tmp = _names_path(path), tmp.with_name(tmp.name + ".names")
         with workspace.engine() as engine:
             workspace.store.open_views(engine)
-            engine.execute(f"""COPY (SELECT {columns} FROM ledger ORDER BY body_id NULLS LAST, payment_date, source_id, "row")
+            engine.execute(f"""COPY (SELECT {columns} FROM ledger ORDER BY body_id NULLS LAST, payment_date, source_id, sheet NULLS FIRST, "row")
                                TO {sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})""")
             engine.copy_parquet(f"SELECT DISTINCT supplier FROM read_parquet({sql_string(str(tmp))}) WHERE supplier IS NOT NULL",
                                 names_tmp)
@@ -289,14 +296,27 @@ def prepare_payments(workspace: Workspace) -> Path | None:
             return None
         os.replace(names_tmp, names)
         os.replace(tmp, path)  # last: the copy is ready when this file is there
-        older = sorted((p for p in path.parent.glob("payments-*.parquet") if p != path), key=lambda p: p.stat().st_mtime)
-        for old in older[:-1]:  # the one before stays a while: a reader may have just chosen it
-            old.unlink(missing_ok=True)
-            _names_path(old).unlink(missing_ok=True)
-        for partial in path.parent.glob(".*.partial*"):  # left by a server stopped while writing one
-            if partial.stat().st_mtime < time.time() - 3600:
-                partial.unlink(missing_ok=True)
+        _remove_old(path.parent, keep=path)
         return path
+
+
+def _remove_old(folder: Path, keep: Path) -> None:
+    """Delete earlier copies once they are old enough that no reader can still be using one, and partial files
+    left by a server stopped while writing (another process may be deleting the same files)."""
+    now = time.time()
+    for old in folder.glob("payments-*.parquet"):
+        try:
+            if old != keep and old.stat().st_mtime < now - KEEP_OLD_COPIES_SECONDS:
+                old.unlink(missing_ok=True)
+                _names_path(old).unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
+    for partial in folder.glob(".*.partial*"):
+        try:
+            if partial.stat().st_mtime < now - 3600:
+                partial.unlink(missing_ok=True)
+        except FileNotFoundError:
+            pass
 
 
 def _ready(copy: Path) -> bool:

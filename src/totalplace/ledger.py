@@ -73,10 +73,11 @@ def list_rejects(
     include_skipped: bool = False,
     limit: int | None = 100,
     offset: int = 0,
+    only_skipped: bool = False,
 ) -> list[dict[str, Any]]:
-    """Rejected (and, if asked, skipped) rows with their reasons and raw cells, in file order (payment files and
-    public-estate files)."""
-    where, params = _rejects_where(file, reason, include_skipped)
+    """Rejected (and, if asked, skipped; or only skipped) rows with their reasons and raw cells, in file order
+    (payment files and public-estate files)."""
+    where, params = _rejects_where(file, reason, include_skipped, only_skipped)
     limit_sql = f"LIMIT {int(limit)} OFFSET {int(offset)}" if limit else ""
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
@@ -87,9 +88,9 @@ def list_rejects(
 
 
 def count_rejects(workspace: Workspace, file: str | None = None, reason: str | None = None,
-                  include_skipped: bool = False) -> tuple[int, int]:
+                  include_skipped: bool = False, only_skipped: bool = False) -> tuple[int, int]:
     """How many rows list_rejects would list, and the pence of those whose amount could be read."""
-    where, params = _rejects_where(file, reason, include_skipped)
+    where, params = _rejects_where(file, reason, include_skipped, only_skipped)
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
         count, pence = engine.one(f"SELECT count(*), coalesce(sum(amount_pence), 0)::BIGINT FROM ({_NOT_LOADED}) WHERE {where}",
@@ -102,8 +103,9 @@ _NOT_LOADED = """SELECT file, source_id, sheet, "row", status, reason, detail, a
                  SELECT file, source_id, NULL, "row", status, reason, detail, NULL, raw FROM asset_outcomes"""
 
 
-def _rejects_where(file: str | None, reason: str | None, include_skipped: bool) -> tuple[str, list[Any]]:
-    statuses = ["rejected", "skipped"] if include_skipped else ["rejected"]
+def _rejects_where(file: str | None, reason: str | None, include_skipped: bool,
+                   only_skipped: bool = False) -> tuple[str, list[Any]]:
+    statuses = ["skipped"] if only_skipped else ["rejected", "skipped"] if include_skipped else ["rejected"]
     where = [f"status IN ({', '.join(sql_string(s) for s in statuses)})"]
     params: list[Any] = []
     if file:

@@ -28,7 +28,7 @@ PAGES = {
     "cells": "/cells?place=Trafford&year=2017-18&cofog=10",
     "drill": "/drill?place=Trafford&year=2017-18&cell=outturn/TRF/10",
     "body": "/bodies/TRF",
-    "rejects": "/rejects?skipped=true",
+    "rejects": "/rejects?outcome=all",
     "api": "/api/docs",
 }
 

@@ -123,15 +123,18 @@ def test_rows_not_loaded_are_paged_filtered_and_linked_from_the_sources(client):
     second = c.get("/api/rejects", params={"file": "northtown", "page_size": 1, "page": 2}).json()
     assert second["pages"] == 2 and second["rows"] == data["rows"][1:]
     assert c.get("/api/rejects", params={"file": northtown["source_id"], "reason": "date"}).json()["matching"] == 1
-    everything = c.get("/api/rejects", params={"file": "northtown", "skipped": "true"}).json()
+    everything = c.get("/api/rejects", params={"file": "northtown", "outcome": "all"}).json()
     assert everything["matching"] == northtown["rows_rejected"] + northtown["rows_skipped"] == 4
-    assert [r["reason"] for r in everything["rows"] if r["status"] == "skipped"] == ["header row", "blank row"]
+    skipped = c.get("/api/rejects", params={"file": "northtown", "outcome": "skipped"}).json()
+    assert skipped["matching"] == northtown["rows_skipped"] == 2
+    assert [r["reason"] for r in skipped["rows"]] == ["header row", "blank row"]
+    assert c.get("/api/rejects", params={"outcome": "some"}).status_code == 422
     r = c.get("/api/rejects", params={"file": "northtown", "page": 5})
     assert r.status_code == 400 and "fill 1 page of 100" in r.json()["error"]
     assert c.get("/api/rejects", params={"page": 0}).status_code == 422
     page = c.get("/sources").text
     assert f'href="/payments?source={northtown["source_id"]}"' in page
-    assert f'href="/rejects?file={northtown["source_id"]}&amp;skipped=true"' in page
+    assert f'href="/rejects?file={northtown["source_id"]}&amp;outcome=skipped"' in page
     assert "Next page" in c.get("/rejects", params={"file": "northtown", "page_size": 1}).text
     only = c.get("/api/payments", params={"source": northtown["source_id"]}).json()
     assert only["matching"] == northtown["rows_loaded"] == 4 and only["matching_pence"] == northtown["loaded_pence"]

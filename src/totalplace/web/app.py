@@ -392,37 +392,38 @@ def create_app(workspace: Workspace) -> FastAPI:
     def sources_api() -> JSONResponse:
         return api(sources_data)
 
-    def rejects_data(file: str | None, reason: str | None, skipped: bool, page_number: int, size: int) -> dict[str, Any]:
-        matching, pence = count_rejects(workspace, file=file, reason=reason, include_skipped=skipped)
+    def rejects_data(file: str | None, reason: str | None, outcome: str, page_number: int, size: int) -> dict[str, Any]:
+        which = {"include_skipped": outcome == "all", "only_skipped": outcome == "skipped"}
+        matching, pence = count_rejects(workspace, file=file, reason=reason, **which)
         pages = max(1, -(-matching // size))
         if page_number > pages:
             raise explore.ExploreError(f"page: these rows fill {pages:,} page{'s' if pages > 1 else ''} of {size}")
-        rows = list_rejects(workspace, file=file, reason=reason, include_skipped=skipped, limit=size,
-                            offset=(page_number - 1) * size)
-        return {"file": file, "reason": reason, "include_skipped": skipped, "matching": matching, "matching_pence": pence,
+        rows = list_rejects(workspace, file=file, reason=reason, limit=size, offset=(page_number - 1) * size, **which)
+        return {"file": file, "reason": reason, "outcome": outcome, "matching": matching, "matching_pence": pence,
                 "page": page_number, "page_size": size, "pages": pages, "rows": rows}
 
     REJECT_PARAMS = {"file": Query(None, max_length=300, description="words of the file's name, or its source id"),
                      "reason": Query(None, max_length=200, description="words of the reason"),
-                     "skipped": Query(False, description="also the rows skipped (blank, totals, headers)"),
+                     "outcome": Query("rejected", pattern="^(rejected|skipped|all)$",
+                                      description="rejected (the default), skipped (blank, totals, headers) or all"),
                      "page": Query(1, ge=1, le=explore.MAX_PAGE, alias="page"), "page_size": Query(100, ge=1, le=explore.MAX_PAGE_SIZE)}
 
     @app.get("/rejects", response_class=HTMLResponse, summary="Rows not loaded, and why")
     def rejects(request: Request, file: str | None = REJECT_PARAMS["file"], reason: str | None = REJECT_PARAMS["reason"],
-                skipped: bool = REJECT_PARAMS["skipped"], page_number: int = REJECT_PARAMS["page"],
+                outcome: str = REJECT_PARAMS["outcome"], page_number: int = REJECT_PARAMS["page"],
                 page_size: int = REJECT_PARAMS["page_size"]) -> HTMLResponse:
-        query = urlencode({k: v for k, v in {"file": file, "reason": reason, "skipped": "true" if skipped else None,
+        query = urlencode({k: v for k, v in {"file": file, "reason": reason, "outcome": outcome if outcome != "rejected" else None,
                                              "page_size": page_size if page_size != 100 else None}.items() if v})
         return guarded(lambda: page(request, "rejects.html", "Rows not loaded", query=query,
-                                    r=rejects_data(file, reason, skipped, page_number, page_size)),
+                                    r=rejects_data(file, reason, outcome, page_number, page_size)),
                        request, "rejects.html", "Rows not loaded", query=query,
-                       r={"file": file, "reason": reason, "include_skipped": skipped, "matching": 0, "rows": [], "page": 1, "pages": 1})
+                       r={"file": file, "reason": reason, "outcome": outcome, "matching": 0, "rows": [], "page": 1, "pages": 1})
 
     @app.get("/api/rejects", summary="Rows not loaded, and why, a page at a time")
     def rejects_api(file: str | None = REJECT_PARAMS["file"], reason: str | None = REJECT_PARAMS["reason"],
-                    skipped: bool = REJECT_PARAMS["skipped"], page_number: int = REJECT_PARAMS["page"],
+                    outcome: str = REJECT_PARAMS["outcome"], page_number: int = REJECT_PARAMS["page"],
                     page_size: int = REJECT_PARAMS["page_size"]) -> JSONResponse:
-        return api(lambda: rejects_data(file, reason, skipped, page_number, page_size))
+        return api(lambda: rejects_data(file, reason, outcome, page_number, page_size))
 
     app.state.workspace = workspace
     prepare(workspace.store.state())
