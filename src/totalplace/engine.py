@@ -140,10 +140,11 @@ class Engine:
     def unregister(self, name: str) -> None:
         self._con.unregister(name)
 
-    def copy_parquet(self, select_sql: str, path: Path) -> None:
-        """Write a query's rows, in order, to one Parquet file."""
+    def copy_parquet(self, select_sql: str, path: Path, row_group_size: int | None = None) -> None:
+        """Write a query's rows, in order, to one Parquet file (in row groups of the size given, if one is)."""
+        groups = f", ROW_GROUP_SIZE {int(row_group_size)}" if row_group_size else ""
         self._con.execute(
-            f"COPY ({select_sql}) TO {sql_string(str(path))} (FORMAT parquet, COMPRESSION zstd)"
+            f"COPY ({select_sql}) TO {sql_string(str(path))} (FORMAT parquet, COMPRESSION zstd{groups})"
         )
 
     def copy_csv(self, select_sql: str, path: Path) -> None:

@@ -286,8 +286,8 @@ def prepare_payments(workspace: Workspace) -> Path | None:
         names, names_tmp = _names_path(path), tmp.with_name(tmp.name + ".names")
         with workspace.engine() as engine:
             workspace.store.open_views(engine)
-            engine.execute(f"""COPY (SELECT {columns} FROM ledger ORDER BY body_id NULLS LAST, payment_date, source_id, sheet NULLS FIRST, "row")
-                               TO {sql_string(str(tmp))} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {ROW_GROUP})""")
+            order = 'body_id NULLS LAST, payment_date, source_id, sheet NULLS FIRST, "row"'
+            engine.copy_parquet(f"SELECT {columns} FROM ledger ORDER BY {order}", tmp, ROW_GROUP)
             engine.copy_parquet(f"SELECT DISTINCT supplier FROM read_parquet({sql_string(str(tmp))}) WHERE supplier IS NOT NULL",
                                 names_tmp)
         if prepared_path(workspace) != path:  # something was ingested or decided meanwhile: this copy is already stale
@@ -303,20 +303,20 @@ def prepare_payments(workspace: Workspace) -> Path | None:
 def _remove_old(folder: Path, keep: Path) -> None:
     """Delete earlier copies once they are old enough that no reader can still be using one, and partial files
     left by a server stopped while writing (another process may be deleting the same files)."""
-    now = time.time()
     for old in folder.glob("payments-*.parquet"):
-        try:
-            if old != keep and old.stat().st_mtime < now - KEEP_OLD_COPIES_SECONDS:
-                old.unlink(missing_ok=True)
-                _names_path(old).unlink(missing_ok=True)
-        except FileNotFoundError:
-            pass
+        if old != keep and _older_than(old, KEEP_OLD_COPIES_SECONDS):
+            old.unlink(missing_ok=True)
+            _names_path(old).unlink(missing_ok=True)
     for partial in folder.glob(".*.partial*"):
-        try:
-            if partial.stat().st_mtime < now - 3600:
-                partial.unlink(missing_ok=True)
-        except FileNotFoundError:
-            pass
+        if _older_than(partial, 3600):
+            partial.unlink(missing_ok=True)
+
+
+def _older_than(path: Path, seconds: float) -> bool:
+    try:
+        return path.stat().st_mtime < time.time() - seconds
+    except FileNotFoundError:  # deleted meanwhile by another process
+        return False
 
 
 def _ready(copy: Path) -> bool:
@@ -328,6 +328,7 @@ def _names_path(copy: Path) -> Path:
 
 
 _readers: dict[Path, Engine] = {}
+_readers_lock = threading.Lock()
 
 
 def _reader_cursor(workspace: Workspace) -> Engine:
@@ -339,9 +340,6 @@ def _reader_cursor(workspace: Workspace) -> Engine:
             reader.execute("SET preserve_insertion_order = false")  # every query here says its order
             _readers[workspace.root] = reader
         return _readers[workspace.root].cursor()
-
-
-_readers_lock = threading.Lock()
 
 
 @dataclass(frozen=True)

@@ -57,7 +57,7 @@ def create_app(workspace: Workspace) -> FastAPI:
 
     cache: OrderedDict[tuple[str, str, str], Response] = OrderedDict()
     lock = threading.Lock()
-    preparing: dict[str, threading.Thread] = {}
+    preparing: set[str] = set()  # the store states whose explorer's copy has been asked for
     making: dict[tuple[str, str, str], threading.Lock] = {}
 
     def prepare(state: str) -> None:
@@ -66,8 +66,8 @@ def create_app(workspace: Workspace) -> FastAPI:
         with lock:
             if state in preparing:
                 return
-            preparing[state] = thread = threading.Thread(target=prepare_quietly, name="prepare-payments", daemon=True)
-        thread.start()
+            preparing.add(state)
+        threading.Thread(target=prepare_quietly, name="prepare-payments", daemon=True).start()
 
     def prepare_quietly() -> None:
         try:
