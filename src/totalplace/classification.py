@@ -44,6 +44,9 @@ def rule_set(workspace: Workspace) -> RuleSet:
 _RULE_SETS: dict[Path, tuple[tuple, RuleSet]] = {}
 
 
+RELEARN_GROWTH = 1.25  # a model is trained again once the ledger has this many times the labels it learned from
+
+
 def refresh_classification(workspace: Workspace, store: Store | None = None, full: bool = True,
                            progress: Callable[[int], None] | None = None) -> dict[str, int]:
     """Decide the ledger's labels (all again, or with `full` False only new ones) and the details of rows whose
@@ -68,6 +71,8 @@ def refresh_classification(workspace: Workspace, store: Store | None = None, ful
         if classifier.pending(new, new_decisions):  # the model is read only when some new label needs it
             try:
                 classifier.model = _load_model(model_path)
+                if len(labels) > RELEARN_GROWTH * classifier.model.ledger_labels:
+                    full = True  # the ledger has grown since the model learned: learn again, from all of it
             except ModelUnusable:  # none kept (none was needed before), or from another version: learn again
                 full = True
         if not full:
@@ -128,9 +133,10 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]):
 
 
 def _model_stamp() -> str:
-    import sklearn
+    import numpy
+    import scipy
 
-    return f"totalplace-model 1; scikit-learn {sklearn.__version__}"
+    return f"totalplace-model 2; numpy {numpy.__version__}; scipy {scipy.__version__}"
 
 
 def _save_model(path: Path, model: LearnedModel | None) -> None:

@@ -101,6 +101,7 @@ def decide_labels(rules: RuleSet, labels: list[Label], people: dict[LabelKey, di
     if learn and classifier.pending(labels, decisions):  # nothing to ask a model: none is trained (nor sklearn loaded)
         model = LearnedModel.fit(training_examples(labels, decisions) + list(extra_examples))
         if model is not None:
+            model.ledger_labels = len(labels)
             classifier.model = model
             classifier.apply_model(labels, decisions)
     return decisions, model
