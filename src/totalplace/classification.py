@@ -57,7 +57,7 @@ def refresh_classification(workspace: Workspace, store: Store | None = None, ful
     people = people_decisions(store)
     with workspace.engine() as engine:
         store.open_views(engine)
-        found = engine.rows(f"SELECT DISTINCT {_LABEL_SELECT} FROM ledger ORDER BY ALL")
+        found = engine.rows(f"SELECT DISTINCT {_LABEL_SELECT} FROM ledger_keys ORDER BY ALL")
     kinds = {b: (register.bodies[b].kind if b in register.bodies else None) for b in {r[0] for r in found}}
     labels = [Label(b, kinds[b], s, e) for b, s, e in found]
 
@@ -109,7 +109,7 @@ def _refresh_details(workspace: Workspace, store: Store, rules: RuleSet, kinds: 
                    {PURPOSE_SQL.format(p='l.')} AS purpose, {SUPPLIER_SQL.format(p='l.')} AS supplier,
                    coalesce(l.counterparty_type, '') AS payee
             FROM (SELECT *, {SERVICE_LABEL_SQL.format(p='')} AS service_label,
-                         {EXPENSE_LABEL_SQL.format(p='')} AS expense_label FROM ledger) l
+                         {EXPENSE_LABEL_SQL.format(p='')} AS expense_label FROM ledger_keys) l
             JOIN open_labels o ON o.body_id IS NOT DISTINCT FROM l.body_id
              AND o.service_label = l.service_label AND o.expense_label = l.expense_label
             WHERE {PURPOSE_SQL.format(p='l.')} <> '' OR {SUPPLIER_SQL.format(p='l.')} <> ''""")

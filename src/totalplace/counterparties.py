@@ -14,7 +14,7 @@ from .workspace import Workspace
 def distinct_suppliers(engine: Engine) -> list[tuple[str, bool]]:
     """Every distinct supplier name in the ledger (the views must be open), and whether it is redacted."""
     return [(r[0], bool(r[1])) for r in engine.rows(
-        "SELECT supplier, bool_or(supplier_redacted) FROM ledger WHERE supplier IS NOT NULL GROUP BY supplier ORDER BY supplier")]
+        "SELECT supplier, bool_or(supplier_redacted) FROM ledger_keys WHERE supplier IS NOT NULL GROUP BY supplier ORDER BY supplier")]
 
 
 def refresh_matches(workspace: Workspace, store: Store | None = None, full: bool = True) -> dict[str, int]:

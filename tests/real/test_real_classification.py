@@ -37,6 +37,17 @@ def test_every_row_is_decided_and_nothing_is_lost(real_ledger):
     assert by_function == pence  # the pounds by function (with 'unclassified') add up to the ledger
 
 
+def test_the_keys_read_from_the_files_summaries_are_the_ledgers_own(real_ledger):
+    """Matching and classifying read each distinct supplier, label, description and payee from the files'
+    summaries (`ledger_keys`): they must be exactly the ledger's, row counts included."""
+    ws, _ = real_ledger
+    keys = ("body_id, directorate, service_area, expense_category, expense_type, description, supplier, "
+            "supplier_redacted, counterparty_type")
+    from_ledger = _query(ws, f"SELECT {keys}, count(*) FROM ledger GROUP BY ALL ORDER BY ALL")
+    from_summaries = _query(ws, f"SELECT {keys}, sum(n)::BIGINT FROM ledger_keys GROUP BY ALL ORDER BY ALL")
+    assert len(from_ledger) == 32_713 and from_summaries == from_ledger
+
+
 def test_at_least_95_percent_of_the_real_ledgers_pence_are_classified(real_ledger):
     ws, _ = real_ledger
     everything = [r for r in tp.classification_coverage(ws) if r["body"] == "all"][0]

@@ -158,7 +158,7 @@ class Store:
 
     def open_views(self, engine: Engine) -> bool:
         """Create the views `outcomes` (every row with its outcome) and `ledger` (loaded rows) over the payment
-        files, `outturn` and `cra` over the national finance sources (store/national.py), and `assets`,
+        files, `payment_flows` and `ledger_keys` (the loaded rows summed by what decisions are keyed on), `outturn` and `cra` over the national finance sources (store/national.py), and `assets`,
         `asset_outcomes` and `boundaries` over the public-estate files (store/estate.py).
 
         Returns False when no payment file has been ingested yet (the views are then empty).
@@ -197,6 +197,7 @@ class Store:
             engine.execute(f"CREATE OR REPLACE TEMP VIEW outcomes AS SELECT * FROM ({_EMPTY_OUTCOMES}) WHERE false")
             engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {_ledger_select('outcomes')}")
             engine.execute(f"CREATE OR REPLACE TEMP VIEW payment_flows AS {_EMPTY_FLOWS}")
+            engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger_keys AS {_EMPTY_KEYS}")
             return False
         scans = [f"SELECT * FROM read_parquet({Engine.parquet_list(parts)}, file_row_number = true, union_by_name = true)"]
         if heads:
@@ -228,6 +229,19 @@ class Store:
                    sum(o.n)::BIGINT AS payments, sum(o.pence)::BIGINT AS pence
             FROM ({_decided(summed, flow_columns)}) o
             GROUP BY o.body_id, o.payee_body_id, transfer_kind, o.cofog, o.month""")
+        # What matching and classifying need to know of the ledger - each distinct supplier, label, description
+        # and payee - read from the same sums: a file's summary has a fraction of its rows.
+        key_columns = f"""m.body_id, p.directorate, p.service_area, p.expense_category, p.expense_type, p.description,
+                     p.supplier, p.supplier_redacted, {_COUNTERPARTY} AS counterparty_type, p.n"""
+        engine.execute(f"""
+            CREATE OR REPLACE TEMP VIEW ledger_keys AS
+            SELECT {key_columns}
+            FROM ({summed}) p
+            LEFT JOIN body_map m
+              ON m.source_id = p.source_id
+             AND m.code_key = coalesce(p.body_code_published, '')
+             AND m.name_key = coalesce(p.body_name_published, '')
+            LEFT JOIN supplier_decisions d ON d.supplier = p.supplier""")
         engine.execute(f"CREATE OR REPLACE TEMP VIEW ledger AS {_ledger_select('outcomes')}")
         return True
 
@@ -307,6 +321,11 @@ _EMPTY_DECISIONS = """SELECT NULL::VARCHAR AS supplier, NULL::VARCHAR AS counter
 _EMPTY_FLOWS = """SELECT NULL::VARCHAR AS body_id, NULL::VARCHAR AS body_name, NULL::VARCHAR AS payee_body_id,
   NULL::VARCHAR AS payee_body_name, NULL::VARCHAR AS transfer_kind, NULL::VARCHAR AS cofog, NULL::DATE AS month,
   NULL::BIGINT AS payments, NULL::BIGINT AS pence WHERE false"""
+
+_EMPTY_KEYS = """SELECT NULL::VARCHAR AS body_id, NULL::VARCHAR AS directorate, NULL::VARCHAR AS service_area,
+  NULL::VARCHAR AS expense_category, NULL::VARCHAR AS expense_type, NULL::VARCHAR AS description,
+  NULL::VARCHAR AS supplier, NULL::BOOLEAN AS supplier_redacted, NULL::VARCHAR AS counterparty_type,
+  NULL::BIGINT AS n WHERE false"""
 
 _BODY_MAP_SCHEMA = pa.schema(
     [("source_id", pa.string()), ("file", pa.string()), ("code_key", pa.string()), ("name_key", pa.string()),
