@@ -183,7 +183,7 @@ def count_labels(workspace: Workspace) -> int:
     """How many distinct labels the ledger has (for a progress bar)."""
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
-        return engine.rows(f"SELECT count(*) FROM (SELECT DISTINCT {_LABEL_SELECT} FROM ledger)")[0][0]
+        return engine.rows(f"SELECT count(*) FROM (SELECT DISTINCT {_LABEL_SELECT} FROM ledger_keys)")[0][0]
 
 
 def classification_coverage(workspace: Workspace) -> list[dict[str, Any]]:

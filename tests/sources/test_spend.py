@@ -478,3 +478,21 @@ def test_a_mistyped_body_gets_a_suggestion(ws, tmp_path):
     path.write_text("Supplier,Date,Amount\nA,01/02/2024,5\n")
     result = ingest_one(ws, path, body="Northtwon Borough Council")
     assert any("did you mean Northtown Borough Council (NTN)?" in w for w in result.warnings)
+
+
+def test_the_keys_matching_and_classifying_read_are_the_ledgers_own(ws, tmp_path):
+    """`ledger_keys` (each file's summary) holds exactly the ledger's distinct bodies, labels, descriptions,
+    suppliers and payees with their row counts: for a workbook of monthly sheets, a file with no body column,
+    and a file ingested before summaries were written (its summary taken away here)."""
+    for layout in ("monthly_xlsx", "preamble_cp1252", "lga_csv"):
+        writer, suffix = LAYOUTS[layout]
+        written = writer(tmp_path / f"{layout}{suffix}", BODY, payments(5, 400, dt.date(2024, 4, 1), days=90))
+        assert ingest_one(ws, written.path, body=written.body_given).status == "loaded"
+    older = next(m for m in ws.store.manifests() if m["file"] == "lga_csv.csv")
+    (ws.store.ledger_dir / older["source_id"] / older.pop("summary")).unlink()
+    (ws.store.sources_dir / f"{older['source_id']}.json").write_text(json.dumps(older), encoding="utf-8")
+    keys = ("body_id, directorate, service_area, expense_category, expense_type, description, supplier, "
+            "supplier_redacted, counterparty_type")
+    from_ledger = outcomes(ws, f"SELECT {keys}, count(*) AS n FROM ledger GROUP BY ALL ORDER BY ALL")
+    from_summaries = outcomes(ws, f"SELECT {keys}, sum(n)::BIGINT AS n FROM ledger_keys GROUP BY ALL ORDER BY ALL")
+    assert sum(r["n"] for r in from_ledger) == 1200 and from_summaries == from_ledger

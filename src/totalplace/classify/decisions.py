@@ -98,7 +98,7 @@ def decide_labels(rules: RuleSet, labels: list[Label], people: dict[LabelKey, di
         if person is not None:
             decisions[i] = person_decision(person)
     model = None
-    if learn and classifier.pending(labels, decisions):  # nothing to ask a model: none is trained (nor sklearn loaded)
+    if learn and classifier.pending(labels, decisions):  # nothing to ask a model: none is trained
         model = LearnedModel.fit(training_examples(labels, decisions) + list(extra_examples))
         if model is not None:
             model.ledger_labels = len(labels)

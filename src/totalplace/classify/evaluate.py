@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> None:
     with workspace.engine() as engine:
         workspace.store.open_views(engine)
         found = engine.rows(f"SELECT DISTINCT body_id, {SERVICE_LABEL_SQL.format(p='')}, {EXPENSE_LABEL_SQL.format(p='')} "
-                            "FROM ledger ORDER BY ALL")
+                            "FROM ledger_keys ORDER BY ALL")
     ledger_labels = [Label(b, register.bodies[b].kind if b in register.bodies else None, s, e) for b, s, e in found]
     labelled = read_labelled(Path(args[1]), register)
     rules = rule_set(workspace)

@@ -36,6 +36,7 @@ EPOCHS = 5
 BATCH = 64
 LEARNING_RATE = 60.0  # on a batch's mean gradient: about 1 for each example in it, falling as training goes on
 L2 = 1e-5
+DENSE_UPDATE_LIMIT = 2_000_000  # features x classes above which a batch updates only its own features' weights
 BIAS_RATE = 0.01  # the intercept learns slowly (as scikit-learn's SGD does on sparse text): a label of words
 # never seen is then not decided by which division was commonest in training
 
@@ -183,6 +184,9 @@ class SoftmaxRegression:
         bias = np.zeros(len(classes), dtype=np.float32)
         order = np.random.default_rng(0)
         step = 0
+        from scipy import sparse
+
+        sparse_updates = features * len(classes) > DENSE_UPDATE_LIMIT
         for _ in range(EPOCHS):
             decay = 0.0
             shuffled = order.permutation(rows)
@@ -191,10 +195,16 @@ class SoftmaxRegression:
                 x, chosen = xs[start:start + BATCH], ys[start:start + BATCH]
                 p = _softmax(x @ weights + bias)
                 p[np.arange(len(chosen)), chosen] -= 1.0
-                p /= len(chosen)
+                # each example weighs 1/BATCH, so a pass's short last batch takes a short step, not a full one
+                p /= BATCH
                 rate = LEARNING_RATE / math.sqrt(1 + step / 100)
-                decay += rate
-                weights -= rate * (x.T @ p)
+                decay += rate * len(chosen) / BATCH
+                if sparse_updates:  # only the features in the batch have a gradient: update just those rows
+                    touched, column = np.unique(x.indices, return_inverse=True)
+                    own = sparse.csr_matrix((x.data, column, x.indptr), shape=(x.shape[0], len(touched)))
+                    weights[touched] -= rate * (own.T @ p)
+                else:
+                    weights -= rate * (x.T @ p)
                 bias -= rate * BIAS_RATE * p.sum(axis=0)
                 step += 1
             weights *= 1 - L2 * decay  # the L2 penalty's shrinking, once an epoch: it is small

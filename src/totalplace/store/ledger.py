@@ -158,8 +158,9 @@ class Store:
 
     def open_views(self, engine: Engine) -> bool:
         """Create the views `outcomes` (every row with its outcome) and `ledger` (loaded rows) over the payment
-        files, `payment_flows` and `ledger_keys` (the loaded rows summed by what decisions are keyed on), `outturn` and `cra` over the national finance sources (store/national.py), and `assets`,
-        `asset_outcomes` and `boundaries` over the public-estate files (store/estate.py).
+        files; `payment_flows` and `ledger_keys` over the loaded rows summed by what decisions are keyed on
+        (each file's summary); `outturn` and `cra` over the national finance sources (store/national.py); and
+        `assets`, `asset_outcomes` and `boundaries` over the public-estate files (store/estate.py).
 
         Returns False when no payment file has been ingested yet (the views are then empty).
         """
