@@ -17,8 +17,8 @@ from .ledger import export_ledger, ledger_summary, list_rejects, list_sources  #
 from .counterparties import export_suppliers, import_suppliers, list_suppliers, match_suppliers  # noqa: E402
 from .places import describe_place, list_places, place_children  # noqa: E402
 from .classification import (  # noqa: E402
-    classification_coverage, classify_ledger, export_classification, import_classification, review_labels,
-    spending_by_function, spending_by_theme,
+    classification_coverage, classify_ledger, evaluate_labelled, export_classification, import_classification,
+    review_labels, spending_by_function, spending_by_theme, write_labelling_sample,
 )
 
 from .count import compare_places, count_place, drill, export_count  # noqa: E402
@@ -28,5 +28,5 @@ __all__ = [
     "list_sources", "list_rejects", "export_ledger", "list_suppliers", "export_suppliers", "import_suppliers",
     "match_suppliers", "describe_place", "place_children", "list_places", "classification_coverage", "classify_ledger",
     "export_classification", "import_classification", "review_labels", "spending_by_function", "spending_by_theme",
-    "count_place", "compare_places", "drill", "export_count", "__version__",
+    "evaluate_labelled", "write_labelling_sample", "count_place", "compare_places", "drill", "export_count", "__version__",
 ]

@@ -341,3 +341,67 @@ def test_classify_import_wants_the_labels_as_exported_and_forgives_a_spreadsheet
     before = people.read_text()
     out = run("classify", "import", exported_again, "-w", ws).stdout  # importing the export again changes nothing
     assert "0 decisions recorded" in out and people.read_text() == before  # not even when they were made
+
+
+def test_classify_sample_draws_labels_for_people_and_evaluate_scores_the_classifier_against_them(demo, tmp_path):
+    ws, _ = demo
+    sample = tmp_path / "sample.csv"
+    out = run("classify", "sample", sample, "-w", ws, "--largest", "3", "--random", "2").stdout
+    rows = list(csv.DictReader(sample.open(encoding="utf-8")))
+    exported = tmp_path / "labels.csv"
+    run("classify", "export", exported, "-w", ws)
+    decisions = {(r["body_id"], r["service_label"], r["expense_label"]): r for r in csv.DictReader(exported.open(encoding="utf-8"))}
+    per_body = {}
+    for r in rows:
+        per_body[r["body_id"]] = per_body.get(r["body_id"], 0) + 1
+    assert list(rows[0]) == ["publisher", "split", "body_id", "body_name", "service_label", "expense_label", "payments",
+                             "pence", "cofog", "cofog_group", "themes", "notes"]
+    assert {r["cofog"] for r in rows} == {""}  # people label without seeing the classifier's decisions
+    assert all(n == min(5, sum(1 for k in decisions if k[0] == b)) for b, n in per_body.items())
+    assert f"Wrote {len(rows)} labels of {len(per_body)} bodies" in out
+    again = tmp_path / "again.csv"
+    run("classify", "sample", again, "-w", ws, "--largest", "3", "--random", "2")
+    assert again.read_text(encoding="utf-8") == sample.read_text(encoding="utf-8")  # the same seed, the same sample
+
+    # a person who agrees with every decision the rules and body defaults made, and says none where they found
+    # none; the labels a model or a person decided (an earlier test records one) are deleted, as not labelled
+    labelled = tmp_path / "labelled.csv"
+    rows = [r for r in rows if decisions[(r["body_id"], r["service_label"], r["expense_label"])]["method"]
+            in ("rule", "body", "unclassified")]
+    with labelled.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for r in rows:
+            d = decisions[(r["body_id"], r["service_label"], r["expense_label"])]
+            writer.writerow({**r, "cofog": d["cofog"], "cofog_group": d["cofog_group"], "themes": d["themes"]})
+    result = json.loads(run("classify", "evaluate", labelled, "-w", ws, "--json").stdout)
+    everything = result["rules_and_model"]["totals"]["all"]
+    by_people = sum(1 for r in rows if decisions[(r["body_id"], r["service_label"], r["expense_label"])]["cofog"] != "none")
+    assert result["labels"] == everything["labels"] == len(rows)
+    assert everything["classified_by_people"] == by_people and everything["forced"] == 0
+    assert len(rows) >= 15 and everything["division_right"] == by_people and everything["division_accuracy"] == 1.0
+    assert {p["publisher"] for p in result["rules_and_model"]["publishers"]} == {r["publisher"] for r in rows}
+    assert "division" in run("classify", "evaluate", labelled, "-w", ws).stdout
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"cofog": "11"}, "row 2, column cofog: '11' is not a COFOG division"),
+    ({"split": "train"}, "row 2, column split: 'train' must be one of dev, held-out"),
+    ({"publisher": ""}, "row 2, column publisher: empty"),
+])
+def test_classify_evaluate_mistakes_name_row_and_column(demo, tmp_path, change, message):
+    ws, _ = demo
+    sample = tmp_path / "sample.csv"
+    run("classify", "sample", sample, "-w", ws, "--largest", "1", "--random", "0")
+    rows = list(csv.DictReader(sample.open(encoding="utf-8")))
+    rows[0].update(change)
+    with sample.open("w", encoding="utf-8", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run("classify", "evaluate", sample, "-w", ws, ok=False)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output
+    missing = tmp_path / "missing.csv"
+    missing.write_text("publisher,body_id\nA,B\n", encoding="utf-8")
+    result = run("classify", "evaluate", missing, "-w", ws, ok=False)
+    assert result.exit_code == 2 and "missing: service_label, expense_label, cofog, cofog_group, themes" in result.output

@@ -132,3 +132,16 @@ def test_themes_precision_and_recall(scores):
     labelled, per_publisher = scores
     everything = totals(per_publisher, labelled)
     assert everything.theme_precision >= 0.80 and everything.theme_recall >= 0.84, everything.summary()
+
+
+def test_classify_evaluate_scores_the_labelled_set_as_the_measure_above(real_ledger, scores):
+    """`totalplace classify evaluate` on the project's labelled set gives the same counts as the measure the
+    docs report, split by split."""
+    labelled, per_publisher = scores
+    ws, _ = real_ledger
+    result = tp.evaluate_labelled(ws, LABELLED)
+    assert result["labels"] == len(labelled) == 638
+    for split in ("dev", "held-out", "all"):
+        expected = totals(per_publisher, labelled, None if split == "all" else split).as_dict()
+        assert result["rules_and_model"]["totals"][split] == expected
+    assert len(result["rules_and_model"]["publishers"]) == 15

@@ -188,6 +188,44 @@ def _division(value: str) -> str:
     return (head.zfill(2) if head.isdigit() else head) + dot + tail
 
 
+def read_decision(row: dict[str, Any], where: str) -> tuple[str, str, tuple[str, ...]]:
+    """A person's (cofog, cofog_group, themes) from a spreadsheet row's columns of those names, checked: cofog a
+    division or 'none' (or empty), the group in it, themes known. `where` ('FILE, row N') starts each error."""
+    cofog = _division((row.get("cofog") or "").strip())
+    group = _division((row.get("cofog_group") or "").strip())
+    if cofog and cofog != NOT_A_FUNCTION and cofog not in cofog_codes():
+        raise DecisionFileError(f"{where}, column cofog: '{cofog}' is not a COFOG division "
+                                "(write 01 to 10, or none where no function can be told).")
+    if "." in cofog and not group:
+        cofog, group = cofog.split(".")[0], cofog  # a group written in the cofog column
+    cofog = cofog.split(".")[0] if cofog != NOT_A_FUNCTION else cofog
+    if group and (group not in cofog_codes() or "." not in group):
+        raise DecisionFileError(f"{where}, column cofog_group: '{group}' is not a COFOG group (write e.g. 10.2).")
+    if group and cofog == NOT_A_FUNCTION:
+        raise DecisionFileError(f"{where}, column cofog_group: '{group}' given where cofog says none.")
+    if group and cofog and group.split(".")[0] != cofog:
+        raise DecisionFileError(f"{where}, column cofog_group: '{group}' is not in division {cofog}.")
+    cofog = cofog or (group.split(".")[0] if group else "")
+    chosen = tuple(sorted(t.strip() for t in (row.get("themes") or "").split(";") if t.strip()))
+    for theme in chosen:
+        if theme not in themes():
+            raise DecisionFileError(f"{where}, column themes: '{theme}' is not a theme "
+                                    f"(one of {', '.join(themes())}; separate several with ';').")
+    return cofog, group, chosen
+
+
+def read_csv_text(path: Path) -> str:
+    """A CSV's text, or a DecisionFileError that says what is wrong with the path and what to do."""
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise DecisionFileError(f"{path}: no such file.") from exc
+    except IsADirectoryError as exc:
+        raise DecisionFileError(f"{path}: is a folder; give the CSV file.") from exc
+    except UnicodeDecodeError as exc:
+        raise DecisionFileError(f"{path}: not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.") from exc
+
+
 def import_decisions(store: Store, path: Path, current: dict[LabelKey, dict[str, Any]]) -> ImportReport:
     """Read people's decisions from a CSV (as `classify export` writes it, corrected in a spreadsheet).
 
@@ -196,15 +234,7 @@ def import_decisions(store: Store, path: Path, current: dict[LabelKey, dict[str,
     'none' says no function can be told; an empty cofog and cofog_group clears a person's decision. Every row
     must name a label of the ledger. Nothing is recorded unless every row is valid.
     """
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise DecisionFileError(f"{path}: no such file.") from exc
-    except IsADirectoryError as exc:
-        raise DecisionFileError(f"{path}: is a folder; give the CSV file.") from exc
-    except UnicodeDecodeError as exc:
-        raise DecisionFileError(f"{path}: not UTF-8 text; save it from the spreadsheet as 'CSV UTF-8'.") from exc
-    reader = csv.DictReader(io.StringIO(text, newline=""))
+    reader = csv.DictReader(io.StringIO(read_csv_text(path), newline=""))
     needed = {"body_id", "service_label", "expense_label", "cofog", "cofog_group", "themes"}
     missing = needed - set(reader.fieldnames or [])
     if missing:
@@ -220,26 +250,7 @@ def import_decisions(store: Store, path: Path, current: dict[LabelKey, dict[str,
             raise DecisionFileError(
                 f"{path}, row {number}: no label of the ledger has body_id '{key.body_id or ''}', service_label "
                 f"'{key.service_label}' and expense_label '{key.expense_label}'; the label columns must stay as exported.")
-        cofog = _division((row.get("cofog") or "").strip())
-        group = _division((row.get("cofog_group") or "").strip())
-        if cofog and cofog != NOT_A_FUNCTION and cofog not in cofog_codes():
-            raise DecisionFileError(f"{path}, row {number}, column cofog: '{cofog}' is not a COFOG division "
-                                    "(write 01 to 10, or none where no function can be told).")
-        if "." in cofog and not group:
-            cofog, group = cofog.split(".")[0], cofog  # a group written in the cofog column
-        cofog = cofog.split(".")[0] if cofog != NOT_A_FUNCTION else cofog
-        if group and (group not in cofog_codes() or "." not in group):
-            raise DecisionFileError(f"{path}, row {number}, column cofog_group: '{group}' is not a COFOG group (write e.g. 10.2).")
-        if group and cofog == NOT_A_FUNCTION:
-            raise DecisionFileError(f"{path}, row {number}, column cofog_group: '{group}' given where cofog says none.")
-        if group and cofog and group.split(".")[0] != cofog:
-            raise DecisionFileError(f"{path}, row {number}, column cofog_group: '{group}' is not in division {cofog}.")
-        cofog = cofog or (group.split(".")[0] if group else "")
-        chosen = tuple(sorted(t.strip() for t in (row.get("themes") or "").split(";") if t.strip()))
-        for theme in chosen:
-            if theme not in themes():
-                raise DecisionFileError(f"{path}, row {number}, column themes: '{theme}' is not a theme "
-                                        f"(one of {', '.join(themes())}; separate several with ';').")
+        cofog, group, chosen = read_decision(row, f"{path}, row {number}")
         if not cofog:
             if people.pop(key, None) is not None:
                 report.cleared += 1

@@ -86,6 +86,20 @@ class Scores:
     def theme_recall(self) -> float:
         return self.theme_tp / (self.theme_tp + self.theme_fn) if self.theme_tp + self.theme_fn else 0.0
 
+    def as_dict(self) -> dict[str, float | int | None]:
+        """The counts and scores, for scripts (`classify evaluate --json`); a score with nothing to measure it
+        on (no label people classified, no group both gave, no theme either gave) is None."""
+        def score(value: float, over: int) -> float | None:
+            return round(value, 4) if over else None
+
+        return {"labels": self.labels, "classified_by_people": self.classified, "division_right": self.division_right,
+                "division_accuracy": score(self.division_accuracy, self.classified), "decided": self.decided,
+                "accuracy_where_decided": score(self.accuracy_where_decided, self.decided),
+                "groups_compared": self.groups_compared, "group_accuracy": score(self.group_accuracy, self.groups_compared),
+                "not_classifiable": self.not_classifiable, "forced": self.forced,
+                "theme_precision": score(self.theme_precision, self.theme_tp + self.theme_fp),
+                "theme_recall": score(self.theme_recall, self.theme_tp + self.theme_fn)}
+
     def summary(self) -> str:
         return (f"labels {self.labels}: division accuracy {self.division_accuracy:.3f} ({self.division_right}/{self.classified}), "
                 f"where decided {self.accuracy_where_decided:.3f}, group {self.group_accuracy:.3f} ({self.groups_compared}), "

@@ -9,8 +9,8 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ..classification import (
-    classification_coverage, classify_ledger, count_labels, export_classification, import_classification,
-    review_labels, spending_by_function, spending_by_theme,
+    classification_coverage, classify_ledger, count_labels, evaluate_labelled, export_classification,
+    import_classification, review_labels, spending_by_function, spending_by_theme, write_labelling_sample,
 )
 from ..classify.decisions import DecisionFileError
 from ..workspace import open_workspace
@@ -178,3 +178,59 @@ def import_(
         raise typer.BadParameter(str(exc)) from exc
     console.print(f"Read {report.rows:,} rows: {report.recorded:,} decisions recorded, {report.cleared:,} cleared, "
                   f"{report.unchanged:,} the same as the classifier's (not recorded).")
+
+
+@app.command()
+@friendly_errors
+def sample(
+    file: Annotated[Path, typer.Argument(help="The CSV to write, for people to label.")],
+    workspace: WorkspaceOption = Path("."),
+    body: Annotated[Optional[list[str]], typer.Option("--body", help="Only this body (id or name); repeat for several.")] = None,
+    largest: Annotated[int, typer.Option("--largest", min=0, help="Each body's largest labels by gross pounds.")] = 20,
+    at_random: Annotated[int, typer.Option("--random", min=0, help="And this many of its other labels, at random.")] = 20,
+    seed: Annotated[int, typer.Option("--seed", help="Chooses the random ones; the same seed, the same sample.")] = 0,
+) -> None:
+    """Draw labels for people to classify by hand (the classifier's decisions left out), to measure it with `evaluate`."""
+    try:
+        counts = write_labelling_sample(open_workspace(workspace), file, body, largest, at_random, seed)
+    except DecisionFileError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(f"Wrote {sum(counts.values()):,} labels of {len(counts):,} bodies to {esc(file)}. For each, write "
+                  "cofog (a division or group, or none where no function can be told), cofog_group and themes; "
+                  "delete the rows you do not label; then `totalplace classify evaluate` it.", highlight=False)
+
+
+@app.command()
+@friendly_errors
+def evaluate(
+    file: Annotated[Path, typer.Argument(help="Labels classified by people (as `classify sample` writes them).")],
+    workspace: WorkspaceOption = Path("."),
+    as_json: JsonOption = False,
+) -> None:
+    """Score the classifier against labels people classified, publisher by publisher (leave-one-publisher-out)."""
+    try:
+        result = evaluate_labelled(open_workspace(workspace), file)
+    except DecisionFileError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    if as_json:
+        print_json(result)
+        return
+    scores = result["rules_and_model"]
+    t = table(f"The classifier against {result['labels']:,} labels people classified (leave-one-publisher-out)",
+              [("publisher", "left"), ("labels", "right"), ("division", "right"), ("decided", "right"),
+               ("group", "right"), ("forced", "right"), ("themes P/R", "right")])
+    rows = [(r["publisher"], r) for r in scores["publishers"]] + [(f"[bold]{k}[/]", v) for k, v in scores["totals"].items()]
+    def score(value: float | None, digits: int = 3) -> str:
+        return "—" if value is None else f"{value:.{digits}f}"
+
+    for name, r in rows:
+        t.add_row(name if name.startswith("[bold]") else esc(name), f"{r['labels']:,}",
+                  f"{score(r['division_accuracy'])} ({r['division_right']}/{r['classified_by_people']})",
+                  score(r["accuracy_where_decided"]), score(r["group_accuracy"]),
+                  f"{r['forced']}/{r['not_classifiable']}", f"{score(r['theme_precision'], 2)} / {score(r['theme_recall'], 2)}")
+    console.print(t)
+    alone = result["rules"]["totals"]["all"]
+    console.print("division: accuracy on the labels people classified (right/classified); decided: the same where the "
+                  "classifier gave a function; group: where both gave one; forced: labels people could not classify "
+                  f"that the classifier gave a function. Rules alone: division {score(alone['division_accuracy'])}. "
+                  "See docs/classification.md.", highlight=False)
