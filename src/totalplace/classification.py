@@ -57,7 +57,7 @@ def refresh_classification(workspace: Workspace, store: Store | None = None, ful
     register = workspace.register()
     rules = rule_set(workspace)
     people = people_decisions(store)
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         store.open_views(engine)
         found = engine.rows(f"SELECT DISTINCT {_LABEL_SELECT} FROM ledger_keys ORDER BY ALL")
     kinds = {b: (register.bodies[b].kind if b in register.bodies else None) for b in {r[0] for r in found}}
@@ -103,7 +103,7 @@ def _refresh_details(workspace: Workspace, store: Store, rules: RuleSet, kinds: 
     what a row's own words add is merged into its label's decision (they never take anything away)."""
     open_labels = [r for r in read_stored(store, LABELS_FILE) if needs_detail(_stored_decision(r))]
     by_label = {(r["body_id"], r["service_label"], r["expense_label"]): _stored_decision(r) for r in open_labels}
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         store.open_views(engine)
         engine.register("open_labels", _table(open_labels, ("body_id", "service_label", "expense_label")))
         found = engine.rows(f"""
@@ -183,7 +183,7 @@ def classify_ledger(workspace: Workspace, progress: Callable[[int], None] | None
 
 def count_labels(workspace: Workspace) -> int:
     """How many distinct labels the ledger has (for a progress bar)."""
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         workspace.store.open_views(engine)
         return engine.rows(f"SELECT count(*) FROM (SELECT DISTINCT {_LABEL_SELECT} FROM ledger_keys)")[0][0]
 
@@ -191,7 +191,7 @@ def count_labels(workspace: Workspace) -> int:
 def classification_coverage(workspace: Workspace) -> list[dict[str, Any]]:
     """For each body (and 'all'): rows and pence, and the share of each classified — to a division, to a group —
     and by which method. Shares of pence are of gross pence (credit notes counted by their size)."""
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         workspace.store.open_views(engine)
         return _coverage(engine)
 
@@ -226,7 +226,7 @@ def review_labels(workspace: Workspace, limit: int | None = None, threshold: flo
     """Labels that are unclassified or decided with low confidence, largest (gross pence) first — what a person
     should look at."""
     limit_sql = f"LIMIT {int(limit)}" if limit else ""
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         workspace.store.open_views(engine)
         return engine.records(f"""
             SELECT l.body_id, any_value(l.body_name) AS body_name, l.service_label, l.expense_label,
@@ -243,7 +243,7 @@ def review_labels(workspace: Workspace, limit: int | None = None, threshold: flo
 
 def list_labels(workspace: Workspace) -> list[dict[str, Any]]:
     """Every label in the ledger with its decision, payments and pence, largest first."""
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         workspace.store.open_views(engine)
         return engine.records(f"""
             SELECT l.body_id, any_value(l.body_name) AS body_name, l.service_label, l.expense_label,
@@ -263,7 +263,7 @@ def spending_by_function(workspace: Workspace, groups: bool = False, body: str |
     level = "coalesce(cofog_group, cofog || ' (group not known)')" if groups else "cofog"
     where = "WHERE body_id = ? OR body_name = ?" if body else ""
     params = [body, body] if body else []
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         workspace.store.open_views(engine)
         rows = engine.records(f"""
             SELECT coalesce(body_name, '(no body)') AS body, body_id, {level} AS cofog,
@@ -285,7 +285,7 @@ def spending_by_theme(workspace: Workspace, body: str | None = None) -> list[dic
     """Pence by body and theme (a payment with two themes counts in both: themes overlap)."""
     where = "AND (body_id = ? OR body_name = ?)" if body else ""
     params = [body, body] if body else []
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         workspace.store.open_views(engine)
         return engine.records(f"""
             SELECT coalesce(body_name, '(no body)') AS body, body_id, trim(theme) AS theme,
@@ -367,7 +367,7 @@ def evaluate_labelled(workspace: Workspace, path: str | Path) -> dict[str, Any]:
     the learned model."""
     register = workspace.register()
     labelled = read_labelled(Path(path), register)
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         workspace.store.open_views(engine)
         found = engine.rows(f"SELECT DISTINCT {_LABEL_SELECT} FROM ledger_keys ORDER BY ALL")
     kinds = {b: (register.bodies[b].kind if b in register.bodies else None) for b in {r[0] for r in found}}

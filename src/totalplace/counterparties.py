@@ -21,7 +21,7 @@ def refresh_matches(workspace: Workspace, store: Store | None = None, full: bool
     """Decide the distinct suppliers (all again, or with `full` False only the new ones); the caller holds
     the store's write lock."""
     store = store or workspace.store
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         store.open_views(engine)
         distinct = distinct_suppliers(engine)
     return refresh(store, workspace.register(), distinct, full=full)
@@ -49,7 +49,7 @@ def list_suppliers(workspace: Workspace, unmatched: bool = False, counterparty_t
         where.append("d.counterparty_type = ?")
         params.append(counterparty_type)
     limit_sql = f"LIMIT {int(limit)}" if limit else ""
-    with workspace.engine() as engine:
+    with workspace.engine(macros=False) as engine:
         workspace.store.open_views(engine)
         return engine.records(
             f"""SELECT s.supplier, d.counterparty_type, d.body_id, d.body_name, d.confidence, d.method, d.reason,
