@@ -323,11 +323,6 @@ def import_classification(workspace: Workspace, path: str | Path) -> ImportRepor
     return report
 
 
-__all__ = ["classify_ledger", "classification_coverage", "review_labels", "list_labels", "spending_by_function",
-           "spending_by_theme", "export_classification", "import_classification", "refresh_classification",
-           "person_decision"]
-
-
 def write_labelling_sample(workspace: Workspace, path: str | Path, bodies: list[str] | None = None,
                            largest: int = 20, at_random: int = 20, seed: int = 0) -> dict[str, int]:
     """Write labels for people to classify by hand, as the project's labelled set was drawn: for each body (or
@@ -383,3 +378,8 @@ def evaluate_labelled(workspace: Workspace, path: str | Path) -> dict[str, Any]:
                        for split in ((splits if len(splits) > 1 else []) + [None])},
         }
     return result
+
+
+__all__ = ["classify_ledger", "classification_coverage", "review_labels", "list_labels", "spending_by_function",
+           "spending_by_theme", "export_classification", "import_classification", "refresh_classification",
+           "person_decision", "write_labelling_sample", "evaluate_labelled"]

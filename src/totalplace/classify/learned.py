@@ -81,10 +81,6 @@ class TextFeatures:
         self.char_idf = np.zeros(0)
         self.word_idf = np.zeros(0)
 
-    @property
-    def size(self) -> int:
-        return len(self.char_vocabulary) + len(self.word_vocabulary)
-
     def fit_transform(self, texts: list[str]):
         texts = [t.lower() for t in texts]
         words = [t.split() for t in texts]
