@@ -19,7 +19,7 @@ from .classify.decisions import (
 )
 from .classify.classifier import Decision
 from .classify.evaluate import leave_one_publisher_out, totals
-from .classify.labelled import LABELLED_COLUMNS, read_labelled
+from .classify.labelled import LABELLED_COLUMNS, read_labelled_set
 from .classify.learned import LearnedModel
 from .classify.reference import cofog_codes
 from .classify.rules import RuleSet
@@ -324,26 +324,29 @@ def import_classification(workspace: Workspace, path: str | Path) -> ImportRepor
 
 
 def write_labelling_sample(workspace: Workspace, path: str | Path, bodies: list[str] | None = None,
-                           largest: int = 20, at_random: int = 20, seed: int = 0) -> dict[str, int]:
+                           largest: int = 20, at_random: int = 20, seed: int = 0, force: bool = False) -> dict[str, int]:
     """Write labels for people to classify by hand, as the project's labelled set was drawn: for each body (or
     the bodies named, by id or name), its `largest` labels by gross pounds and `at_random` of the rest, chosen
-    with `seed`. The classifier's decisions are left out, so that people decide without them. Returns the
-    number of labels written for each body."""
+    with `seed`. The classifier's decisions are left out, so that people decide without them. An existing file
+    (perhaps hours of people's labelling) is kept unless `force`. Returns the labels written for each body."""
     import random
 
     path = Path(path)
     if path.is_dir():
         raise DecisionFileError(f"{path}: is a folder; give a file name for the CSV (sample.csv, say).")
-    rows = list_labels(workspace)  # largest first
-    known = {r["body_id"] for r in rows} | {r["body_name"] for r in rows}
+    if path.exists() and not force:
+        raise DecisionFileError(f"{path}: exists (people's labels, perhaps); give another name, or --force to replace it.")
+    by_body: dict[str | None, list[dict[str, Any]]] = {}
+    for row in list_labels(workspace):  # largest first
+        by_body.setdefault(row["body_id"], []).append(row)
+    known = {b for b in by_body if b} | {rows[0]["body_name"] for rows in by_body.values() if rows[0]["body_name"]}
     unknown = [b for b in bodies or [] if b not in known]
     if unknown:
-        raise DecisionFileError(f"no body '{unknown[0]}' in the ledger; give a body id or name as `totalplace "
-                                "classify` lists them.")
+        raise DecisionFileError(f"no body {', '.join(repr(b) for b in unknown)} in the ledger; give bodies by id or name "
+                                "as `totalplace classify --json` lists them (body_id, body).")
     chosen: list[dict[str, Any]] = []
     counts: dict[str, int] = {}
-    for body_id in dict.fromkeys(r["body_id"] for r in rows):
-        mine = [r for r in rows if r["body_id"] == body_id]
+    for body_id, mine in by_body.items():
         name = mine[0]["body_name"] or body_id or "no body"
         if bodies and body_id not in bodies and name not in bodies:
             continue
@@ -351,35 +354,48 @@ def write_labelling_sample(workspace: Workspace, path: str | Path, bodies: list[
         picked = mine[:largest] + random.Random(f"{seed}:{body_id}").sample(rest, min(at_random, len(rest)))
         chosen += [{**r, "publisher": name, "split": "held-out", "cofog": "", "cofog_group": "", "themes": "",
                     "notes": ""} for r in picked]
-        counts[name] = len(picked)
+        if picked:
+            counts[name] = len(picked)
+    if not chosen:
+        raise DecisionFileError("no labels to sample: the ledger has none (ingest payment files first), or --largest "
+                                "and --random are both 0.")
     write_csv_atomic(path, list(LABELLED_COLUMNS), chosen)
     return counts
+
+
+def ledger_labels(workspace: Workspace) -> list[Label]:
+    """Every distinct label of the ledger, with its body's kind: what the learned model learns from."""
+    register = workspace.register()
+    with workspace.engine(macros=False) as engine:
+        workspace.store.open_views(engine)
+        found = engine.rows(f"SELECT DISTINCT {_LABEL_SELECT} FROM ledger_keys ORDER BY ALL")
+    kinds = {b: (register.bodies[b].kind if b in register.bodies else None) for b in {r[0] for r in found}}
+    return [Label(b, kinds[b], s, e) for b, s, e in found]
 
 
 def evaluate_labelled(workspace: Workspace, path: str | Path) -> dict[str, Any]:
     """The classifier's scores against a hand-labelled set, leave-one-publisher-out (see classify/evaluate.py):
     for each publisher and in total (and for each split where the set has two), with the rules alone and with
-    the learned model."""
-    register = workspace.register()
-    labelled = read_labelled(Path(path), register)
-    with workspace.engine(macros=False) as engine:
-        workspace.store.open_views(engine)
-        found = engine.rows(f"SELECT DISTINCT {_LABEL_SELECT} FROM ledger_keys ORDER BY ALL")
-    kinds = {b: (register.bodies[b].kind if b in register.bodies else None) for b in {r[0] for r in found}}
-    ledger_labels = [Label(b, kinds[b], s, e) for b, s, e in found]
+    the learned model. Also how many rows nobody labelled (left out) and how many labels are not the ledger's
+    (scored all the same, but the model learned nothing of their publisher's other labels)."""
+    labelled = read_labelled_set(Path(path), workspace.register())
+    labels = ledger_labels(workspace)
+    in_ledger = {(label.body_id, label.service, label.expense) for label in labels}
     rules = rule_set(workspace)
-    result: dict[str, Any] = {"labels": len(labelled)}
-    splits = sorted({item.split for item in labelled})
+    result: dict[str, Any] = {
+        "labels": len(labelled.items), "not_labelled": labelled.not_labelled,
+        "not_in_ledger": sum(1 for i in labelled.items if (i.label.body_id, i.label.service, i.label.expense) not in in_ledger),
+    }
+    splits = sorted({item.split for item in labelled.items})
     for name, learn in (("rules", False), ("rules_and_model", True)):
-        per = leave_one_publisher_out(rules, labelled, ledger_labels, learn=learn)
+        per = leave_one_publisher_out(rules, labelled.items, labels, learn=learn)
         result[name] = {
             "publishers": [{"publisher": p, **s.as_dict()} for p, s in per.items()],
-            "totals": {split or "all": totals(per, labelled, split).as_dict()
+            "totals": {split or "all": totals(per, labelled.items, split).as_dict()
                        for split in ((splits if len(splits) > 1 else []) + [None])},
         }
     return result
 
-
 __all__ = ["classify_ledger", "classification_coverage", "review_labels", "list_labels", "spending_by_function",
            "spending_by_theme", "export_classification", "import_classification", "refresh_classification",
-           "person_decision", "write_labelling_sample", "evaluate_labelled"]
+           "person_decision", "write_labelling_sample", "ledger_labels", "evaluate_labelled"]

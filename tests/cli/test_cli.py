@@ -405,3 +405,71 @@ def test_classify_evaluate_mistakes_name_row_and_column(demo, tmp_path, change, 
     missing.write_text("publisher,body_id\nA,B\n", encoding="utf-8")
     result = run("classify", "evaluate", missing, "-w", ws, ok=False)
     assert result.exit_code == 2 and "missing: service_label, expense_label, cofog, cofog_group, themes" in result.output
+
+
+def _write_rows(path: Path, rows: list[dict], encoding: str = "utf-8") -> None:
+    with path.open("w", encoding=encoding, newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def test_classify_sample_takes_each_bodys_largest_then_others_at_random_and_keeps_labelled_files(demo, tmp_path):
+    ws, _ = demo
+    exported = tmp_path / "labels.csv"
+    run("classify", "export", exported, "-w", ws)
+    labels = list(csv.DictReader(exported.open(encoding="utf-8")))  # largest first
+    body_id = max({r["body_id"] for r in labels}, key=lambda b: sum(1 for r in labels if r["body_id"] == b))
+    mine = [(r["service_label"], r["expense_label"]) for r in labels if r["body_id"] == body_id]
+    name = next(r["body_name"] for r in labels if r["body_id"] == body_id)
+    assert len(mine) > 8
+    sample = tmp_path / "sample.csv"
+    for chosen in (body_id, name):  # by id or by name
+        run("classify", "sample", sample, "-w", ws, "--body", chosen, "--largest", "3", "--random", "4", "--force")
+        rows = list(csv.DictReader(sample.open(encoding="utf-8")))
+        got = [(r["service_label"], r["expense_label"]) for r in rows]
+        assert {r["body_id"] for r in rows} == {body_id} and {r["publisher"] for r in rows} == {name}
+        assert got[:3] == mine[:3] and set(got[3:]) <= set(mine[3:]) and len(set(got)) == 7
+    result = run("classify", "sample", sample, "-w", ws, ok=False)  # people's labels are not overwritten
+    assert result.exit_code == 2 and "exists" in result.output and "--force" in result.output
+    result = run("classify", "sample", tmp_path / "other.csv", "-w", ws, "--body", "Nowhere", "--body", "XX1", ok=False)
+    assert result.exit_code == 2 and "no body 'Nowhere', 'XX1' in the ledger" in result.output
+    result = run("classify", "sample", tmp_path / "none.csv", "-w", ws, "--largest", "0", "--random", "0", ok=False)
+    assert result.exit_code == 2 and "no labels to sample" in result.output and not (tmp_path / "none.csv").exists()
+
+
+def test_classify_evaluate_leaves_out_rows_nobody_labelled_and_forgives_a_spreadsheets_ways(demo, tmp_path):
+    ws, _ = demo
+    sample = tmp_path / "sample.csv"
+    run("classify", "sample", sample, "-w", ws, "--largest", "2", "--random", "0")
+    rows = list(csv.DictReader(sample.open(encoding="utf-8")))
+    result = run("classify", "evaluate", sample, "-w", ws, ok=False)  # straight after sample: nothing labelled
+    assert result.exit_code == 2 and "no label in it has a cofog" in result.output
+    rows[0].update(cofog="3", cofog_group="3.2")  # a spreadsheet drops the leading zeros
+    rows[1].update(cofog="None")
+    _write_rows(sample, rows, encoding="utf-8-sig")  # and saves with a byte-order mark
+    result = json.loads(run("classify", "evaluate", sample, "-w", ws, "--json").stdout)
+    assert (result["labels"], result["not_labelled"], result["not_in_ledger"]) == (2, len(rows) - 2, 0)
+    everything = result["rules_and_model"]["totals"]["all"]
+    assert (everything["classified_by_people"], everything["not_classifiable"]) == (1, 1)
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda rows: rows[1].update(publisher=rows[0]["publisher"], split="dev"),
+     "row 3, column split: 'dev', but row 2 puts"),
+    (lambda rows: rows[1].update({k: rows[0][k] for k in ("body_id", "service_label", "expense_label")}),
+     "row 3: the same label as row 2"),
+    (lambda rows: rows[0].update(body_id="XX1"), "row 2, column body_id: 'XX1' is not a body of the workspace's register"),
+    (lambda rows: rows[0].update(cofog="", themes="housing"), "row 2, column cofog: empty, but themes are given"),
+])
+def test_classify_evaluate_refuses_a_labelled_set_that_would_score_wrongly(demo, tmp_path, change, message):
+    ws, _ = demo
+    sample = tmp_path / "sample.csv"
+    run("classify", "sample", sample, "-w", ws, "--largest", "2", "--random", "0")
+    rows = list(csv.DictReader(sample.open(encoding="utf-8")))
+    for r in rows:
+        r["cofog"] = "01"
+    change(rows)
+    _write_rows(sample, rows)
+    result = run("classify", "evaluate", sample, "-w", ws, ok=False)
+    assert result.exit_code == 2 and message in result.output and "Traceback" not in result.output

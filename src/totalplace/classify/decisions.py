@@ -193,6 +193,8 @@ def read_decision(row: dict[str, Any], where: str) -> tuple[str, str, tuple[str,
     division or 'none' (or empty), the group in it, themes known. `where` ('FILE, row N') starts each error."""
     cofog = _division((row.get("cofog") or "").strip())
     group = _division((row.get("cofog_group") or "").strip())
+    if cofog.lower() == NOT_A_FUNCTION:
+        cofog = NOT_A_FUNCTION  # 'None', 'NONE': as a spreadsheet may write it
     if cofog and cofog != NOT_A_FUNCTION and cofog not in cofog_codes():
         raise DecisionFileError(f"{where}, column cofog: '{cofog}' is not a COFOG division "
                                 "(write 01 to 10, or none where no function can be told).")

@@ -147,22 +147,16 @@ def main(argv: list[str] | None = None) -> None:
     (WORKSPACE: a workspace holding the real ledger and register)."""
     import sys
 
-    from ..classification import rule_set
-    from ..store.ledger import EXPENSE_LABEL_SQL, SERVICE_LABEL_SQL
+    from ..classification import ledger_labels, rule_set
     from ..workspace import open_workspace
 
     args = argv if argv is not None else sys.argv[1:]
     workspace = open_workspace(args[0])
-    register = workspace.register()
-    with workspace.engine() as engine:
-        workspace.store.open_views(engine)
-        found = engine.rows(f"SELECT DISTINCT body_id, {SERVICE_LABEL_SQL.format(p='')}, {EXPENSE_LABEL_SQL.format(p='')} "
-                            "FROM ledger_keys ORDER BY ALL")
-    ledger_labels = [Label(b, register.bodies[b].kind if b in register.bodies else None, s, e) for b, s, e in found]
-    labelled = read_labelled(Path(args[1]), register)
+    labels = ledger_labels(workspace)
+    labelled = read_labelled(Path(args[1]), workspace.register())
     rules = rule_set(workspace)
     for learn in (False, True):
-        per = leave_one_publisher_out(rules, labelled, ledger_labels, learn=learn)
+        per = leave_one_publisher_out(rules, labelled, labels, learn=learn)
         print("rules and learned model" if learn else "rules only")
         for publisher, scores in per.items():
             print(f"  {publisher:16} {scores.summary()}")

@@ -189,15 +189,18 @@ def sample(
     largest: Annotated[int, typer.Option("--largest", min=0, help="Each body's largest labels by gross pounds.")] = 20,
     at_random: Annotated[int, typer.Option("--random", min=0, help="And this many of its other labels, at random.")] = 20,
     seed: Annotated[int, typer.Option("--seed", help="Chooses the random ones; the same seed, the same sample.")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists (it may hold people's labels).")] = False,
 ) -> None:
     """Draw labels for people to classify by hand (the classifier's decisions left out), to measure it with `evaluate`."""
     try:
-        counts = write_labelling_sample(open_workspace(workspace), file, body, largest, at_random, seed)
+        counts = write_labelling_sample(open_workspace(workspace), file, body, largest, at_random, seed, force)
     except DecisionFileError as exc:
         raise typer.BadParameter(str(exc)) from exc
-    console.print(f"Wrote {sum(counts.values()):,} labels of {len(counts):,} bodies to {esc(file)}. For each, write "
-                  "cofog (a division or group, or none where no function can be told), cofog_group and themes; "
-                  "delete the rows you do not label; then `totalplace classify evaluate` it.", highlight=False)
+    labels, bodies = sum(counts.values()), len(counts)
+    console.print(f"Wrote {labels:,} label{'s' if labels != 1 else ''} of {bodies:,} bod{'ies' if bodies != 1 else 'y'} "
+                  f"to {esc(file)}. For each label people classify, write cofog (a division or group, or none where no "
+                  "function can be told), cofog_group and themes; rows left with no cofog are not scored. Then "
+                  "`totalplace classify evaluate` it.", highlight=False)
 
 
 @app.command()
@@ -229,6 +232,12 @@ def evaluate(
                   score(r["accuracy_where_decided"]), score(r["group_accuracy"]),
                   f"{r['forced']}/{r['not_classifiable']}", f"{score(r['theme_precision'], 2)} / {score(r['theme_recall'], 2)}")
     console.print(t)
+    if result["not_labelled"]:
+        console.print(f"{result['not_labelled']:,} rows have no cofog (nobody labelled them): left out.", highlight=False)
+    if result["not_in_ledger"]:
+        console.print(f"[yellow]{result['not_in_ledger']:,} labels are not labels of this workspace's ledger[/]: scored all "
+                      "the same, but the model learned nothing of their publishers' other labels. Evaluate in the "
+                      "workspace the labels were drawn from.", highlight=False)
     alone = result["rules"]["totals"]["all"]
     console.print("division: accuracy on the labels people classified (right/classified); decided: the same where the "
                   "classifier gave a function; group: where both gave one; forced: labels people could not classify "
