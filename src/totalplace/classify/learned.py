@@ -91,58 +91,50 @@ class TextFeatures:
                 totals[gram] += n * count
         kept = totals.most_common(MAX_CHAR_FEATURES)
         self.char_vocabulary = {gram: i for i, (gram, _) in enumerate(sorted(kept))}
+        pairs = [word_grams(text) for text in texts]
         self.word_vocabulary = {}
-        for text in texts:
-            for gram in word_grams(text):
+        for grams in pairs:
+            for gram in grams:
                 self.word_vocabulary.setdefault(gram, len(self.word_vocabulary))
-        char_counts, word_counts = self._counts(texts, words)
+        char_counts, word_counts = self._counts(words, pairs)
         self.char_idf, self.word_idf = _idf(char_counts), _idf(word_counts)
         return self._weigh(char_counts, word_counts)
 
     def transform(self, texts: list[str]):
         texts = [t.lower() for t in texts]
-        return self._weigh(*self._counts(texts, [t.split() for t in texts]))
+        return self._weigh(*self._counts([t.split() for t in texts], [word_grams(t) for t in texts]))
 
-    def _counts(self, texts: list[str], words: list[list[str]]):
+    def _counts(self, words: list[list[str]], word_grams_of: list[list[str]]):
         """(char-gram counts, word-gram counts), documents by features. Char grams never cross a word, so a
         text's counts are the sum of its words': each distinct word is cut into grams once."""
-        from scipy import sparse
-
-        word_ids: dict[str, int] = {}
-        rows, cols = [], []
-        for i, ws in enumerate(words):
-            for w in ws:
-                rows.append(i)
-                cols.append(word_ids.setdefault(w, len(word_ids)))
-        by_word = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(word_ids)))
-        g_rows, g_cols = [], []
-        for word, j in word_ids.items():
-            for gram in char_grams(word):
-                k = self.char_vocabulary.get(gram)
-                if k is not None:
-                    g_rows.append(j)
-                    g_cols.append(k)
-        grams_of_word = sparse.csr_matrix((np.ones(len(g_rows)), (g_rows, g_cols)),
-                                          shape=(len(word_ids), len(self.char_vocabulary)))
+        distinct = {w: i for i, w in enumerate(dict.fromkeys(w for ws in words for w in ws))}
+        by_word = _count_matrix(words, distinct)
+        grams_of_word = _count_matrix([char_grams(w) for w in distinct], self.char_vocabulary)
         char_counts = (by_word @ grams_of_word).tocsr()
-        w_rows, w_cols = [], []
-        for i, text in enumerate(texts):
-            for gram in word_grams(text):
-                k = self.word_vocabulary.get(gram)
-                if k is not None:
-                    w_rows.append(i)
-                    w_cols.append(k)
-        word_counts = sparse.csr_matrix((np.ones(len(w_rows)), (w_rows, w_cols)),
-                                        shape=(len(texts), len(self.word_vocabulary)))
         char_counts.sum_duplicates()
-        word_counts.sum_duplicates()
-        return char_counts, word_counts
+        return char_counts, _count_matrix(word_grams_of, self.word_vocabulary)
 
     def _weigh(self, char_counts, word_counts):
         from scipy import sparse
 
         return sparse.hstack([_tfidf(char_counts, self.char_idf), _tfidf(word_counts, self.word_idf)],
                              format="csr", dtype=np.float32)
+
+
+def _count_matrix(documents: list[list[str]], vocabulary: dict[str, int]):
+    """How often each term of the vocabulary is in each document (terms not in it are left out)."""
+    from scipy import sparse
+
+    rows, cols = [], []
+    for i, terms in enumerate(documents):
+        for term in terms:
+            k = vocabulary.get(term)
+            if k is not None:
+                rows.append(i)
+                cols.append(k)
+    counts = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(documents), len(vocabulary)))
+    counts.sum_duplicates()
+    return counts
 
 
 def _idf(counts) -> np.ndarray:
