@@ -6,7 +6,8 @@ from __future__ import annotations
 FILES: dict[str, dict] = {
     "spend_council/craven/craven_payments_2017-03.csv": dict(
         body="Craven District Council (CRA)", encoding="cp1252", read=173, loaded=171, rejected=0,
-        skipped={"header row": 1, "total row": 1}, pence=72658394, declared=72658394, difference=0),
+        skipped={"header row": 1, "total row": 1}, pence=72658394, declared=72658394, difference=0,
+        redacted=6),  # payee written as a row of asterisks
     "spend_council/hyndburn/hyndburn_spend_2017-01.csv": dict(
         given="Hyndburn", body="Hyndburn Borough Council (HYN)", encoding="cp1252", read=181, loaded=180,
         rejected=0, skipped={"header row": 1}, pence=53827219),

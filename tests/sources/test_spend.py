@@ -64,6 +64,18 @@ def test_a_second_ingest_of_the_same_bytes_is_a_no_op(ws, tmp_path):
     assert tp.ledger_summary(ws)["rows_loaded"] == 50
 
 
+def test_the_file_hash_is_the_sha256_of_its_bytes_even_when_empty(tmp_path):
+    import hashlib
+
+    from totalplace.ingest import file_sha256
+
+    empty, some = tmp_path / "empty.csv", tmp_path / "some.csv"
+    empty.write_bytes(b"")
+    some.write_bytes(bytes(range(256)) * 40_000)
+    assert file_sha256(empty) == hashlib.sha256(b"").hexdigest()
+    assert file_sha256(some) == hashlib.sha256(some.read_bytes()).hexdigest()
+
+
 def test_zip_members_are_ingested_as_files(ws, tmp_path):
     csv_writer, _ = LAYOUTS["lga_csv"]
     xlsx_writer, _ = LAYOUTS["icb_xlsx"]
