@@ -7,6 +7,7 @@ this small interface lets the same steps run elsewhere later (e.g. Spark) withou
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Any, Iterable, Sequence
@@ -166,3 +167,40 @@ class Engine:
 
 
 EngineError = duckdb.Error
+
+
+# --- small tables built from Python values ----------------------------------------------------------------------
+
+_SQL_TYPES = {pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER",
+              pa.bool_(): "BOOLEAN", pa.float64(): "DOUBLE", pa.date32(): "DATE"}
+_builder = threading.local()
+
+
+def _sql_type(kind: pa.DataType) -> str:
+    if pa.types.is_list(kind):
+        return _sql_type(kind.value_type) + "[]"
+    if kind not in _SQL_TYPES:
+        raise TypeError(f"no SQL type for {kind}")
+    return _SQL_TYPES[kind]
+
+
+def table_from_columns(columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
+    """A small Arrow table of `schema` from a list of values per column, built by the engine: for the lookup
+    tables every reading of the store registers (files, bodies).
+
+    `pa.table` on Python lists imports pandas whenever pandas is installed (pyarrow checks each list for pandas
+    types): 0.2 s in every command that opens the ledger. Built here, a table of a few hundred rows costs ~1 ms;
+    past ~10,000 rows `pa.table` is the faster (100,000 rows: 0.27 s here, 0.01 s there).
+    """
+    lengths = {len(columns[f.name]) for f in schema}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    con = getattr(_builder, "con", None)
+    if con is None:
+        con = _builder.con = duckdb.connect()
+    select = ", ".join(f'unnest(${i + 1}::{_sql_type(f.type)}[]) AS "{f.name}"' for i, f in enumerate(schema))
+    table = con.sql(f"SELECT {select}", params=[columns[f.name] for f in schema]).to_arrow_table()
+    return table.cast(schema)
+
+
+
