@@ -22,6 +22,7 @@ from .counterparties import refresh_matches
 from .money import format_pounds
 from .read.excel import SheetRows, WorkbookError, read_sheets
 from .read.sniff import FileKind, UnsupportedFile, detect_kind
+from .read.text import sniff_text
 from .sources.layout import LayoutError
 from .sources.overrides import OverrideError
 from .sources.accounting import totals
@@ -29,7 +30,7 @@ from .sources.bodies import describe_bodies, distinct_body_pairs, resolve_bodies
 from .sources.cra import read_cra
 from .sources.assets import ASSETS, rematch_assets
 from .sources.errors import IngestError
-from .sources.estate import detect_estate, read_estate
+from .sources.estate import detect_estate, is_geojson_file, read_estate
 from .sources.national import OUTTURN, NationalFacts, detect_national
 from .sources.outturn import read_outturn, rematch_outturn, resolve_outturn_bodies, year_start
 from .sources.spend import FileFacts, SpendContext, read_text_table, read_workbook
@@ -205,7 +206,9 @@ def _ingest_file(
         ctx.progress(f"{name}: reading")
         workdir = store.staging(f"{source_id}-work")
         try:
-            estate = detect_estate(path, name) if kind is FileKind.TEXT else None
+            # sniffed once, for the estate check and the payment table alike (a GeoJSON file is not sniffed)
+            sniffed = sniff_text(path) if kind is FileKind.TEXT and not is_geojson_file(path) else None
+            estate = detect_estate(path, name, sniffed) if kind is FileKind.TEXT else None
             if estate is not None:  # a public-estate file, not payments: its own dataset
                 ctx.progress(f"{name}: reading (public estate)")
                 assets = read_estate(estate, path, name, source_id, ctx.register, body)
@@ -213,7 +216,7 @@ def _ingest_file(
                 store.commit(source_id, staged, manifest)
                 return IngestResult.from_manifest(manifest, "loaded")
             if kind is FileKind.TEXT:
-                facts = read_text_table(ctx, path, name, source_id, staged, override, workdir, bool(body_given))
+                facts = read_text_table(ctx, path, name, source_id, staged, override, workdir, bool(body_given), sniffed)
             else:
                 sheets = read_sheets(path, name)
                 dataset = detect_national(sheets)

@@ -71,9 +71,15 @@ class Synonyms:
             self._by_key.setdefault(entry.key, entry)
         self._fuzzy_keys = [k for k in self._by_key if len(k) >= FUZZY_MIN_LENGTH]
         self.roles = list(dict.fromkeys(e.role for e in self.entries))
+        self._matched: dict[str, RoleMatch | None] = {}
 
     def match(self, header: str) -> RoleMatch | None:
         """The role a header names, exactly or as a near miss (a typo such as 'Directotate')."""
+        if header not in self._matched:  # the header search asks of every cell of a file's first rows, again and again
+            self._matched[header] = self._match(header)
+        return self._matched[header]
+
+    def _match(self, header: str) -> RoleMatch | None:
         key = header_key(header)
         if not key:
             return None

@@ -8,6 +8,7 @@ date). Every decision that content made is written down in `notes`, and ends up 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ..dates import parse_date
@@ -47,32 +48,35 @@ class ColumnProfile:
 
 
 def profile_column(values: list[str]) -> ColumnProfile:
+    """Count what the values look like. Each distinct value is looked at once and counted as often as it occurs:
+    columns repeat their dates, names and labels, and parsing every cell cost more than the rest of reading a
+    small file."""
     p = ColumnProfile()
-    for raw in values:
+    for raw, count in Counter(values).items():
         v = raw.strip()
         if not v:
             continue
-        p.values += 1
+        p.values += count
         pence = parse_pence(v)
         if pence is not None:
-            p.money += 1
+            p.money += count
             if any(ch in v for ch in ".£,"):
-                p.decimals += 1
+                p.decimals += count
             if _exact_to_the_penny(v, pence):
-                p.pennies += 1
+                p.pennies += count
             if v.lstrip("-").isdigit():
-                p.integers += 1
+                p.integers += count
         if parse_date(v) is not None or parse_date(v, order="mdy") is not None:
-            p.dates += 1
+            p.dates += count
             m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}(?:\s.*)?", v)
             if m:
                 first, second = int(m.group(1)), int(m.group(2))
-                p.day_first_evidence += first > 12
-                p.month_first_evidence += second > 12
+                p.day_first_evidence += count * (first > 12)
+                p.month_first_evidence += count * (second > 12)
         if _CODE.fullmatch(v) and _DIGIT.search(v) and len(v) <= 24:
-            p.codes += 1
+            p.codes += count
         elif _LETTER.search(v) and (" " in v or len(v) > 3):
-            p.names += 1
+            p.names += count
     return p
 
 

@@ -149,9 +149,10 @@ def _period(ctx_name: str, layout: TableLayout, override: Override | None, part:
 
 
 def read_text_table(ctx: SpendContext, path: Path, name: str, source_id: str, staged: Path,
-                    override: Override | None, workdir: Path, body_given: bool) -> FileFacts:
-    """A delimited text file as one table."""
-    sniffed: TextLayout = sniff_text(path)
+                    override: Override | None, workdir: Path, body_given: bool,
+                    sniffed: TextLayout | None = None) -> FileFacts:
+    """A delimited text file as one table (`sniffed`: sniff_text's findings, when the caller has them)."""
+    sniffed = sniffed or sniff_text(path)
     records = sniffed.records
     layout, override = _layout_for(ctx, records, override, count_blank=False)
     problem = layout.payment_table_problem()
