@@ -83,8 +83,13 @@ def pence_sql(expr: str) -> str:
     )
 
 
-def _text(i: int) -> str:
-    return f"NULLIF({_trimmed(i)}, '')"
+def _t(i: int) -> str:
+    """The column normalise_sql computes `_trimmed(i)` into."""
+    return f"t{i}"
+
+
+def _t_text(i: int) -> str:
+    return f"NULLIF({_t(i)}, '')"
 
 
 def extra_sql(columns: list[tuple[str, str]]) -> str:
@@ -104,7 +109,12 @@ def extra_sql(columns: list[tuple[str, str]]) -> str:
 
 
 def normalise_sql(spec: TableSpec) -> str:
-    """The SELECT that normalises one table."""
+    """The SELECT that normalises one table.
+
+    Each cell is trimmed once, into t0, t1, ... beside the raw c0, c1, ...; the expressions below name those
+    columns instead of repeating the trim. The same rows, and a statement a third the size, which the engine
+    binds in far less time (most of the cost of a small file's query was binding it).
+    """
     layout = spec.layout
     roles = layout.roles
     width = layout.width
@@ -115,7 +125,7 @@ def normalise_sql(spec: TableSpec) -> str:
 
     date_index = roles.get("payment_date")
     if date_index is not None:
-        date_text = _trimmed(date_index)
+        date_text = _t(date_index)
         payment_date = f"tp_date(date_text, {'true' if layout.date_order == 'mdy' else 'false'})"
         precision = "CASE WHEN payment_date IS NOT NULL THEN tp_date_precision(date_text) END"
     elif spec.period is not None:
@@ -127,7 +137,7 @@ def normalise_sql(spec: TableSpec) -> str:
         payment_date = "NULL::DATE"
         precision = "NULL::VARCHAR"
 
-    first_filled = "coalesce(" + ", ".join(_text(i) for i in range(width)) + ")" if width > 1 else _text(0)
+    first_filled = "coalesce(" + ", ".join(_t_text(i) for i in range(width)) + ")" if width > 1 else _t_text(0)
     all_text = "concat_ws('', " + cells + ")"
     total_row = f"regexp_full_match(coalesce({first_filled}, ''), {sql_string(TOTAL_LABEL)})"
     date_header = layout.headers[date_index] if date_index is not None else ""
@@ -141,7 +151,7 @@ def normalise_sql(spec: TableSpec) -> str:
             f"coalesce({fused_in_date}, "
             f"list_filter([{cells}], lambda x: regexp_full_match(coalesce(x, ''), {sql_string(FUSED_AT_END)}))[1])"
         )
-        shifted = f"tp_pence({_trimmed(amount - 1)})" if amount > 0 else "NULL::BIGINT"
+        shifted = f"tp_pence({_t(amount - 1)})" if amount > 0 else "NULL::BIGINT"
     else:
         short = "false"
         fused_cell = fused_in_date
@@ -193,10 +203,10 @@ def normalise_sql(spec: TableSpec) -> str:
 
     def text_role(role: str) -> str:
         i = roles.get(role)
-        return _text(i) if i is not None else "NULL::VARCHAR"
+        return _t_text(i) if i is not None else "NULL::VARCHAR"
 
     redaction_flag = roles.get("redaction_flag")
-    redacted_sources = ["supplier"] + ([_text(redaction_flag)] if redaction_flag is not None else [])
+    redacted_sources = ["supplier"] + ([_t_text(redaction_flag)] if redaction_flag is not None else [])
     redacted = " OR ".join(f"coalesce(regexp_full_match({s}, {sql_string(redaction_pattern())}), false)" for s in redacted_sources)
 
     cap_rev = text_role("capital_revenue")
@@ -206,8 +216,9 @@ def normalise_sql(spec: TableSpec) -> str:
     )
     vat_index = roles.get("irrecoverable_vat")
     vat = pence_sql(_cell(vat_index)) if vat_index is not None else "NULL::BIGINT"
-    extra = extra_sql([(layout.headers[i], _text(i)) for i in layout.extra_columns()])
+    extra = extra_sql([(layout.headers[i], _t_text(i)) for i in layout.extra_columns()])
     text_columns = ",\n        ".join(f"{text_role(r)} AS {r}" for r in TEXT_ROLES)
+    trims = ", ".join(f"{_trimmed(i)} AS {_t(i)}" for i in range(width))
 
     return f"""
 SELECT
@@ -236,11 +247,11 @@ FROM (
   FROM (
     SELECT *, {pence_sql("amount_text")} AS amount_pence, {payment_date} AS payment_date
     FROM (
-      SELECT {cells},
-        {_trimmed(amount)} AS amount_text,
+      SELECT *,
+        {_t(amount)} AS amount_text,
         {date_text} AS date_text,
         {text_columns}
-      FROM ({spec.relation})
+      FROM (SELECT {cells}, {trims} FROM ({spec.relation}))
     )
   )
 )
