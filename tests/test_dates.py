@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from totalplace.dates import parse_date
+from totalplace.dates import parse_date, parse_date_either_order
 from totalplace.engine import Engine
 
 
@@ -124,3 +124,14 @@ def test_excel_serials_with_time_of_day(engine, cases):
 @given(st.lists(st.text(alphabet="0123456789/-.: TZsepjunSEPJUNtembr١", max_size=24), min_size=50, max_size=50))
 def test_sql_and_python_agree_on_any_text(engine, texts):
     assert sql_dates(engine, texts) == [parse_date(t) for t in texts]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="0123456789/-. :TaApPmM\u00a0", max_size=22),
+    st.builds(lambda d, m, y, sep: f"{d}{sep}{m}{sep}{y}", st.integers(0, 40), st.integers(0, 40),
+              st.integers(0, 2100), st.sampled_from("/-.")),
+    st.text(max_size=12),
+))
+def test_either_order_is_day_first_or_else_month_first(text):
+    assert parse_date_either_order(text) == (parse_date(text) or parse_date(text, order="mdy"))

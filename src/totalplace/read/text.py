@@ -147,6 +147,8 @@ def _parse(text: str, delimiter: str, limit: int) -> list[list[str]]:
 def _detect_delimiter(text: str) -> str:
     best, best_score = ",", (-1.0, 0)
     for delimiter in DELIMITERS:
+        if delimiter not in text:  # every record would be one field wide, which never wins
+            continue
         records = [r for r in _parse(text, delimiter, 400) if any(c.strip() for c in r)]
         if not records:
             continue

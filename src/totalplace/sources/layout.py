@@ -11,7 +11,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ..dates import parse_date
+from ..dates import parse_date, parse_date_either_order
 from ..money import parse_pence
 from .headers import RoleMatch, Synonyms, clean_header, header_key
 
@@ -57,6 +57,10 @@ def profile_column(values: list[str]) -> ColumnProfile:
         if not v:
             continue
         p.values += count
+        if not _DIGIT.search(v):  # no amount and no date without a digit: only a name can be counted
+            if _LETTER.search(v) and (" " in v or len(v) > 3):
+                p.names += count
+            continue
         pence = parse_pence(v)
         if pence is not None:
             p.money += count
@@ -66,7 +70,7 @@ def profile_column(values: list[str]) -> ColumnProfile:
                 p.pennies += count
             if v.lstrip("-").isdigit():
                 p.integers += count
-        if parse_date(v) is not None or parse_date(v, order="mdy") is not None:
+        if parse_date_either_order(v) is not None:
             p.dates += count
             m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}(?:\s.*)?", v)
             if m:
