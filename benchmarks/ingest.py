@@ -117,45 +117,92 @@ print(json.dumps({"seconds": seconds, "refresh_seconds": refresh[0], "rows": res
                   "pence": result.loaded_pence}))
 """
 
-PANDAS = r"""
+PANDAS_PIPELINE = r"""
 import json, sys, time
 import numpy as np
 import pandas as pd
 from totalplace.sources.normalise import TOTAL_LABEL, redaction_pattern
+
+
+def normalise(path, spec, out):
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=spec["skip"], encoding=spec["encoding"])
+    for column in df.columns:
+        df[column] = df[column].str.strip(" \t\r\n\u00a0")
+    amount, dates, supplier = df[spec["amount"]], df[spec["date"]], df[spec["supplier"]]
+    number_shape = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?"
+    valid = amount.str.fullmatch(rf"-?£?{number_shape}|\(£?{number_shape}\)")
+    negative = amount.str.startswith("-") | amount.str.startswith("(")
+    number = pd.to_numeric(amount.str.replace(r"[£,()\-]", "", regex=True).where(valid), errors="coerce")
+    pence = (number * 100).round()
+    pence = pence.where(~negative, -pence).astype("Int64")
+    date = pd.to_datetime(dates, format=spec["date_format"], errors="coerce")
+    blank = (df == "").all(axis=1)
+    total = df.iloc[:, 0].str.fullmatch(TOTAL_LABEL)
+    reason = np.select(
+        [blank, amount.eq(""), pence.isna(), total & date.isna(), dates.eq(""), date.isna()],
+        ["blank row", "amount missing", "amount not a number", "total row", "payment date missing", "payment date not understood"],
+        None,
+    )
+    status = np.where(pd.isna(reason), "loaded", np.where(np.isin(reason, ["blank row", "total row"]), "skipped", "rejected"))
+    detail = pd.Series(None, index=df.index, dtype=object)
+    bad_amount = reason == "amount not a number"
+    detail[bad_amount] = "'" + amount[bad_amount] + "' in column '" + spec["amount"] + "' is not an amount"
+    redacted = supplier.str.fullmatch(redaction_pattern())
+    others = [c for c in df.columns if c not in spec["roles"]]
+    extra = df[others].replace("", None).to_json(orient="records", lines=True).splitlines() if others else None
+    out_df = df[spec["roles"]].replace("", None)
+    out_df["amount_pence"], out_df["payment_date"], out_df["status"] = pence, date, status
+    out_df["reason"], out_df["detail"], out_df["supplier_redacted"], out_df["extra"] = reason, detail, redacted, extra
+    out_df.to_parquet(out, index=False)
+    loaded = out_df[out_df["status"] == "loaded"]
+    return int(len(loaded)), int(loaded["amount_pence"].sum())
+"""
+
+PANDAS = PANDAS_PIPELINE + r"""
 path, spec, out = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3]
 start = time.perf_counter()
-df = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=spec["skip"], encoding=spec["encoding"])
-for column in df.columns:
-    df[column] = df[column].str.strip(" \t\r\n\u00a0")
-amount, dates, supplier = df[spec["amount"]], df[spec["date"]], df[spec["supplier"]]
-number_shape = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d*)?"
-valid = amount.str.fullmatch(rf"-?£?{number_shape}|\(£?{number_shape}\)")
-negative = amount.str.startswith("-") | amount.str.startswith("(")
-number = pd.to_numeric(amount.str.replace(r"[£,()\-]", "", regex=True).where(valid), errors="coerce")
-pence = (number * 100).round()
-pence = pence.where(~negative, -pence).astype("Int64")
-date = pd.to_datetime(dates, format=spec["date_format"], errors="coerce")
-blank = (df == "").all(axis=1)
-total = df.iloc[:, 0].str.fullmatch(TOTAL_LABEL)
-reason = np.select(
-    [blank, amount.eq(""), pence.isna(), total & date.isna(), dates.eq(""), date.isna()],
-    ["blank row", "amount missing", "amount not a number", "total row", "payment date missing", "payment date not understood"],
-    None,
-)
-status = np.where(pd.isna(reason), "loaded", np.where(np.isin(reason, ["blank row", "total row"]), "skipped", "rejected"))
-detail = pd.Series(None, index=df.index, dtype=object)
-bad_amount = reason == "amount not a number"
-detail[bad_amount] = "'" + amount[bad_amount] + "' in column '" + spec["amount"] + "' is not an amount"
-redacted = supplier.str.fullmatch(redaction_pattern())
-others = [c for c in df.columns if c not in spec["roles"]]
-extra = df[others].replace("", None).to_json(orient="records", lines=True).splitlines() if others else None
-out_df = df[spec["roles"]].replace("", None)
-out_df["amount_pence"], out_df["payment_date"], out_df["status"] = pence, date, status
-out_df["reason"], out_df["detail"], out_df["supplier_redacted"], out_df["extra"] = reason, detail, redacted, extra
-out_df.to_parquet(out, index=False)
+rows, pence = normalise(path, spec, out)
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows, "pence": pence}))
+"""
+
+PANDAS_MANY = PANDAS_PIPELINE + r"""
+files, out = json.loads(sys.argv[1]), sys.argv[2]
+start = time.perf_counter()
+rows = pence = 0
+for path, spec in files:
+    r, p = normalise(path, spec, out)
+    rows, pence = rows + r, pence + p
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows, "pence": pence}))
+"""
+
+INGEST_MANY = r"""
+import json, shutil, sys, time
+import totalplace as tp
+paths, workspace = json.loads(sys.argv[1]), sys.argv[2]
+shutil.rmtree(workspace, ignore_errors=True)
+ws = tp.init_workspace(workspace)
+start = time.perf_counter()
+results = tp.ingest(ws, paths, body="Demoshire County Council")
 seconds = time.perf_counter() - start
-loaded = out_df[out_df["status"] == "loaded"]
-print(json.dumps({"seconds": seconds, "rows": int(len(loaded)), "pence": int(loaded["amount_pence"].sum())}))
+assert all(r.status == "loaded" for r in results), [r.error for r in results if r.error]
+print(json.dumps({"seconds": seconds, "rows": sum(r.rows_loaded for r in results),
+                  "pence": sum(r.loaded_pence for r in results)}))
+"""
+
+BARE_MANY = r"""
+import duckdb, json, sys, time
+files = json.loads(sys.argv[1])
+con = duckdb.connect()
+start = time.perf_counter()
+rows = 0
+for path, spec in files:
+    amount = '"' + spec["amount"] + '"'
+    if spec["money_in_text"]:
+        amount = f"TRY_CAST(replace(replace({amount}, '£', ''), ',', '') AS DECIMAL(18, 2))"
+    rows += con.execute(
+        f"SELECT count(*), sum({amount}) FROM read_csv(?, skip = {spec['skip']}, header = true, "
+        f"encoding = '{spec['duck_encoding']}', all_varchar = {str(spec['money_in_text']).lower()})", [path]).fetchall()[0][0]
+print(json.dumps({"seconds": time.perf_counter() - start, "rows": rows}))
 """
 
 
@@ -188,6 +235,49 @@ def generate(layout: str, rows: int) -> Path:
     return path
 
 
+def generate_small(count: int, rows: int) -> list[tuple[Path, str]]:
+    """`count` files of `rows` payments each, a month apart, the layouts taken in turn (as a publisher's monthly
+    files come, and a partnership's several publishers')."""
+    from totalplace.demo.layouts import LAYOUTS
+    from totalplace.demo.payments import payments
+    from totalplace.demo.place import COUNTY
+
+    folder = WORK / f"small-{count}x{rows}"
+    folder.mkdir(parents=True, exist_ok=True)
+    made = []
+    for i in range(count):
+        layout = list(LAYOUT_SPECS)[i % len(LAYOUT_SPECS)]
+        writer, suffix = LAYOUTS[layout]
+        path = folder / f"{i:03d}-{layout}{suffix}"
+        if not path.exists():
+            tmp = path.with_suffix(".partial")
+            writer(tmp, COUNTY, payments(i + 1, rows, dt.date(2024, 4, 1) + dt.timedelta(days=30 * i), days=30))
+            tmp.replace(path)
+        made.append((path, layout))
+    return made
+
+
+def small_files_table(count: int, rows: int) -> str:
+    """Many small files in one ingest: what a file costs beyond its rows."""
+    files = generate_small(count, rows)
+    for path, _ in files:
+        warm(path)
+    specs = json.dumps([(str(path), LAYOUT_SPECS[layout]) for path, layout in files])
+    bare = run_measured(BARE_MANY, specs)
+    ingest = run_measured(INGEST_MANY, json.dumps([str(path) for path, _ in files]), str(WORK / "ws"))
+    pandas = run_measured(PANDAS_MANY, specs, str(WORK / "pandas.parquet"))
+    assert ingest["rows"] == pandas["rows"] == count * rows and ingest["pence"] == pandas["pence"], (ingest, pandas)
+    megabytes = sum(path.stat().st_size for path, _ in files) / 1e6
+    return "\n".join([
+        "| files, one ingest | rows each | rows | MB | bare s | ingest s | pandas s | ingest s a file | pandas s a file "
+        "| ingest ÷ bare rate | ingest ÷ pandas rate |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        f"| {count} | {rows:,} | {count * rows:,} | {megabytes:,.0f} | {bare['seconds']:.2f} | {ingest['seconds']:.2f} "
+        f"| {pandas['seconds']:.2f} | {ingest['seconds'] / count:.3f} | {pandas['seconds'] / count:.3f} "
+        f"| {bare['seconds'] / ingest['seconds']:.2f} | {pandas['seconds'] / ingest['seconds']:.2f}× |",
+    ])
+
+
 def warm(path: Path) -> None:
     with path.open("rb") as f:
         while f.read(1 << 24):
@@ -198,6 +288,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=DEFAULT_ROWS)
     parser.add_argument("--layouts", nargs="+", default=list(LAYOUT_SPECS), choices=list(LAYOUT_SPECS))
+    parser.add_argument("--small-files", type=int, default=100,
+                        help="also ingest this many small files in one call (0: not)")
+    parser.add_argument("--small-rows", type=int, default=2000, help="rows in each small file")
     parser.add_argument("--no-doc", action="store_true", help="do not write docs/benchmarks.md")
     args = parser.parse_args()
     WORK.mkdir(parents=True, exist_ok=True)
@@ -234,6 +327,8 @@ def main() -> None:
             )
             print(line, flush=True)
             lines.append(line)
+    if args.small_files:
+        lines += ["", small_files_table(args.small_files, args.small_rows)]
     shutil.rmtree(WORK / "ws", ignore_errors=True)
     (WORK / "pandas.parquet").unlink(missing_ok=True)
     (WORK / "copy.parquet").unlink(missing_ok=True)
