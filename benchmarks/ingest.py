@@ -236,8 +236,8 @@ def generate(layout: str, rows: int) -> Path:
 
 
 def generate_small(count: int, rows: int) -> list[tuple[Path, str]]:
-    """`count` files of `rows` payments each, a month apart, the layouts taken in turn (as a publisher's monthly
-    files come, and a partnership's several publishers')."""
+    """`count` files of `rows` payments each, a month apart over one year, the layouts taken in turn (as a
+    partnership's monthly files come from several publishers)."""
     from totalplace.demo.layouts import LAYOUTS
     from totalplace.demo.payments import payments
     from totalplace.demo.place import COUNTY
@@ -251,7 +251,7 @@ def generate_small(count: int, rows: int) -> list[tuple[Path, str]]:
         path = folder / f"{i:03d}-{layout}{suffix}"
         if not path.exists():
             tmp = path.with_suffix(".partial")
-            writer(tmp, COUNTY, payments(i + 1, rows, dt.date(2024, 4, 1) + dt.timedelta(days=30 * i), days=30))
+            writer(tmp, COUNTY, payments(i + 1, rows, dt.date(2024, 4, 1) + dt.timedelta(days=30 * (i % 12)), days=30))
             tmp.replace(path)
         made.append((path, layout))
     return made
