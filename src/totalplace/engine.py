@@ -7,7 +7,6 @@ this small interface lets the same steps run elsewhere later (e.g. Spark) withou
 from __future__ import annotations
 
 import os
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Any, Iterable, Sequence
@@ -135,6 +134,21 @@ class Engine:
             return self._con.execute(sql, params).to_arrow_table()
         return self._con.sql(sql).to_arrow_table()
 
+    def table_from_columns(self, columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
+        """A small Arrow table of `schema` from a list of values per column, built by the engine: for the lookup
+        tables every reading of the store registers (files, bodies).
+
+        `pa.table` on Python lists imports pandas whenever pandas is installed (pyarrow checks each list for
+        pandas types): 0.2 s in every command that opens the ledger. Built here, a table of a few hundred rows
+        costs ~1 ms; past ~10,000 rows `pa.table` is the faster (100,000 rows: 0.27 s here, 0.01 s there).
+        """
+        lengths = {len(columns[f.name]) for f in schema}
+        if len(lengths) > 1:
+            raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+        select = ", ".join(f'unnest(${i + 1}::{_sql_type(f.type)}[]) AS "{f.name}"' for i, f in enumerate(schema))
+        table = self._con.sql(f"SELECT {select}", params=[columns[f.name] for f in schema]).to_arrow_table()
+        return table.cast(schema)
+
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)
 
@@ -169,11 +183,10 @@ class Engine:
 EngineError = duckdb.Error
 
 
-# --- small tables built from Python values ----------------------------------------------------------------------
+# --- the SQL type of each Arrow type Engine.table_from_columns is given ------------------------------------------
 
 _SQL_TYPES = {pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER",
               pa.bool_(): "BOOLEAN", pa.float64(): "DOUBLE", pa.date32(): "DATE"}
-_builder = threading.local()
 
 
 def _sql_type(kind: pa.DataType) -> str:
@@ -182,25 +195,3 @@ def _sql_type(kind: pa.DataType) -> str:
     if kind not in _SQL_TYPES:
         raise TypeError(f"no SQL type for {kind}")
     return _SQL_TYPES[kind]
-
-
-def table_from_columns(columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
-    """A small Arrow table of `schema` from a list of values per column, built by the engine: for the lookup
-    tables every reading of the store registers (files, bodies).
-
-    `pa.table` on Python lists imports pandas whenever pandas is installed (pyarrow checks each list for pandas
-    types): 0.2 s in every command that opens the ledger. Built here, a table of a few hundred rows costs ~1 ms;
-    past ~10,000 rows `pa.table` is the faster (100,000 rows: 0.27 s here, 0.01 s there).
-    """
-    lengths = {len(columns[f.name]) for f in schema}
-    if len(lengths) > 1:
-        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
-    con = getattr(_builder, "con", None)
-    if con is None:
-        con = _builder.con = duckdb.connect()
-    select = ", ".join(f'unnest(${i + 1}::{_sql_type(f.type)}[]) AS "{f.name}"' for i, f in enumerate(schema))
-    table = con.sql(f"SELECT {select}", params=[columns[f.name] for f in schema]).to_arrow_table()
-    return table.cast(schema)
-
-
-

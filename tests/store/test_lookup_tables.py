@@ -13,7 +13,7 @@ import totalplace as tp
 from totalplace.demo.layouts import LAYOUTS, DemoBody
 from totalplace.demo.payments import payments
 from totalplace.demo.place import write_register
-from totalplace.engine import table_from_columns
+from totalplace.engine import Engine
 
 SCHEMA = pa.schema([("text", pa.string()), ("number", pa.int64()), ("flag", pa.bool_()), ("share", pa.float64()),
                     ("day", pa.date32()), ("cells", pa.list_(pa.string()))])
@@ -22,19 +22,21 @@ SCHEMA = pa.schema([("text", pa.string()), ("number", pa.int64()), ("flag", pa.b
 def test_a_table_from_columns_holds_the_values_given_in_the_schema_given():
     columns = {"text": ['a "quoted"\nline é', None], "number": [2**40, None], "flag": [True, None],
                "share": [0.25, None], "day": [dt.date(2024, 2, 29), None], "cells": [["x", None, ""], None]}
-    table = table_from_columns(columns, SCHEMA)
+    with Engine(macros=False) as engine:
+        table = engine.table_from_columns(columns, SCHEMA)
     assert table.schema == SCHEMA
     assert table.to_pydict() == columns
 
 
 def test_an_empty_table_keeps_its_schema():
-    table = table_from_columns({name: [] for name in SCHEMA.names}, SCHEMA)
+    with Engine(macros=False) as engine:
+        table = engine.table_from_columns({name: [] for name in SCHEMA.names}, SCHEMA)
     assert (table.num_rows, table.schema) == (0, SCHEMA)
 
 
 def test_columns_of_different_lengths_are_refused():
-    with pytest.raises(ValueError, match="different lengths"):
-        table_from_columns({"text": ["a", "b"], "number": [1]}, SCHEMA.remove(5).remove(4).remove(3).remove(2))
+    with Engine(macros=False) as engine, pytest.raises(ValueError, match="different lengths"):
+        engine.table_from_columns({"text": ["a", "b"], "number": [1]}, SCHEMA.remove(5).remove(4).remove(3).remove(2))
 
 
 def test_opening_the_store_views_does_not_import_pandas(workspace, tmp_path):

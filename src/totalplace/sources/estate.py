@@ -45,10 +45,12 @@ def is_geojson_file(path: Path) -> bool:
 
 def detect_estate(path: Path, name: str, layout: TextLayout | None = None) -> EstateFile | None:
     """The estate file at `path` (a text file), or None when it is not one. `layout`: the file as sniff_text
-    found it, when the caller has sniffed it already (ingest reads payment tables with the same)."""
-    if is_geojson_file(path):
-        return EstateFile("geojson", data=geojson.load(path, name))
-    layout = layout or sniff_text(path)
+    found it, when the caller has sniffed it already, having found it is not GeoJSON (ingest does, and reads a
+    payment table with the same layout)."""
+    if layout is None:
+        if is_geojson_file(path):
+            return EstateFile("geojson", data=geojson.load(path, name))
+        layout = sniff_text(path)
     found = eric_delimiter(head_text(path, layout))
     if found is not None:
         return EstateFile("eric", layout=layout, delimiter=found[0], header_index=found[1])

@@ -55,6 +55,9 @@ class RoleMatch:
     synonym: str
 
 
+MATCH_MEMORY = 4096
+
+
 class Synonyms:
     """Header synonyms for column roles."""
 
@@ -76,6 +79,8 @@ class Synonyms:
     def match(self, header: str) -> RoleMatch | None:
         """The role a header names, exactly or as a near miss (a typo such as 'Directotate')."""
         if header not in self._matched:  # the header search asks of every cell of a file's first rows, again and again
+            if len(self._matched) >= MATCH_MEMORY:  # amounts and ids are never asked of twice: keep the memory small
+                self._matched.clear()
             self._matched[header] = self._match(header)
         return self._matched[header]
 

@@ -18,7 +18,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..engine import Engine, table_from_columns
+from ..engine import Engine
 
 # (column, SQL type, expression over the stored table `a`, the file `f` and the body `b`)
 ASSET_VIEW = (
@@ -58,10 +58,10 @@ def open_estate_views(engine: Engine, ledger_dir: Path, manifests: list[dict[str
     """Create the views `asset_outcomes`, `assets` and `boundaries` (and the tables they join: `estate_files`,
     `asset_bodies`)."""
     estate = [m for m in manifests if m.get("dataset") in ("assets", "boundaries") and m.get("table")]
-    engine.register("estate_files", table_from_columns(
+    engine.register("estate_files", engine.table_from_columns(
         {"source_id": [m["source_id"] for m in estate], "file": [m["file"] for m in estate]}, _FILES_SCHEMA))
     bodies = [(m["source_id"], e) for m in estate if m["dataset"] == "assets" for e in m.get("bodies", []) if "key" in e]
-    engine.register("asset_bodies", table_from_columns({
+    engine.register("asset_bodies", engine.table_from_columns({
         "source_id": [s for s, _ in bodies], "body_key": [e["key"] for _, e in bodies],
         "body_id": [e.get("body_id") for _, e in bodies], "body_name": [e.get("body_name") for _, e in bodies],
     }, _BODIES_SCHEMA))

@@ -28,7 +28,7 @@ from typing import Any, Iterable, Iterator
 
 import pyarrow as pa
 
-from ..engine import Engine, table_from_columns
+from ..engine import Engine
 from .estate import open_estate_views
 from .national import open_national_views
 
@@ -177,8 +177,8 @@ class Store:
                 body_rows["name_key"].append(entry.get("published_name") or "")
                 body_rows["body_id"].append(entry.get("body_id"))
                 body_rows["body_name"].append(entry.get("body_name"))
-        engine.register("body_map", table_from_columns(body_rows, _BODY_MAP_SCHEMA))
-        engine.register("source_files", table_from_columns(
+        engine.register("body_map", engine.table_from_columns(body_rows, _BODY_MAP_SCHEMA))
+        engine.register("source_files", engine.table_from_columns(
             {"source_id": [m["source_id"] for m in manifests], "file": [m["file"] for m in manifests]},
             pa.schema([("source_id", pa.string()), ("file", pa.string())]),
         ))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..engine import Engine, table_from_columns
+from ..engine import Engine
 
 # (column, SQL type, expression over the stored table `o`, the file `f` and the body `b`)
 OUTTURN_VIEW = (
@@ -53,13 +53,13 @@ def _empty(view: tuple[tuple[str, str, str], ...]) -> str:
 def open_national_views(engine: Engine, ledger_dir: Path, manifests: list[dict[str, Any]]) -> None:
     """Create the views `outturn` and `cra` (and the tables they join: `national_files`, `outturn_bodies`)."""
     national = [m for m in manifests if m.get("dataset") in ("outturn", "cra") and m.get("table")]
-    engine.register("national_files", table_from_columns(
+    engine.register("national_files", engine.table_from_columns(
         {"source_id": [m["source_id"] for m in national], "file": [m["file"] for m in national]}, _FILES_SCHEMA))
     seen: dict[tuple[str, str, str], dict[str, Any]] = {}
     for m in national:
         for b in m.get("bodies", []):
             seen.setdefault((m["source_id"], b.get("ecode") or "", b.get("published_name") or ""), b)
-    engine.register("outturn_bodies", table_from_columns({
+    engine.register("outturn_bodies", engine.table_from_columns({
         "source_id": [k[0] for k in seen], "ecode": [k[1] for k in seen], "published_name": [k[2] for k in seen],
         "body_id": [b.get("body_id") for b in seen.values()], "body_name": [b.get("body_name") for b in seen.values()],
     }, _BODIES_SCHEMA))
