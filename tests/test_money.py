@@ -95,3 +95,16 @@ def test_format_pounds():
 @pytest.mark.parametrize("text", ["7e9.", "0E54", "80e-220592", "1e-7", "5e400", "0.0000005", "-0", "00012"])
 def test_odd_numbers_get_the_same_answer_in_sql_and_python(engine, text):
     assert sql_pence(engine, text) == parse_pence(text)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(
+    st.text(alphabet="0123456789.-", max_size=20),
+    st.builds(lambda sign, pounds, point, pence: f"{sign}{pounds}{point}{pence}", st.sampled_from(["", "-", "+"]),
+              st.integers(0, 10**16), st.sampled_from(["", "."]), st.sampled_from(["", "0", "5", "05", "50", "99", "995"])),
+))
+def test_the_plain_shape_gives_what_the_rule_gives(text):
+    from totalplace.money import _SPACES, _by_the_rule
+
+    trimmed = text.strip(_SPACES)
+    assert parse_pence(text) == (_by_the_rule(trimmed) if trimmed else None)

@@ -39,6 +39,11 @@ _negative = re.compile(NEGATIVE_PATTERN, re.ASCII)
 _number = re.compile(_NUM, re.ASCII)
 
 
+# The commonest shape ('676.81', '-354.5', '500'): at most two decimals, so the rule's answer is the number with its
+# point moved, in integers; held to the rule by a property test.
+_PLAIN = re.compile(r"(-?)([0-9]{1,15})(?:\.([0-9]{1,2}))?")
+
+
 def parse_pence(text: str | None) -> int | None:
     """Return the amount in `text` as integer pence, or None when it is empty or not an amount."""
     if text is None:
@@ -46,6 +51,16 @@ def parse_pence(text: str | None) -> int | None:
     s = text.strip(_SPACES)
     if not s:
         return None
+    plain = _PLAIN.fullmatch(s)
+    if plain:
+        sign, pounds, fraction = plain.groups()
+        pence = int(pounds) * 100 + int((fraction or "").ljust(2, "0"))
+        return -pence if sign else pence
+    return _by_the_rule(s)
+
+
+def _by_the_rule(s: str) -> int | None:
+    """The money rule itself, for trimmed text."""
     if _negative.fullmatch(s):
         sign = -1
     elif _positive.fullmatch(s):
