@@ -100,9 +100,10 @@ def parse_date_either_order(text: str) -> tuple[dt.date, str] | None:
     """`parse_date` day-first, else month-first: whether the text is a date in one order or the other. Only the
     all-numeric shapes read differently month-first, so only those are tried again."""
     found = parse_date(text)
-    if found is None and text and (_compiled["numeric4"].fullmatch(text.strip(_SPACES))
-                                   or _compiled["numeric2"].fullmatch(text.strip(_SPACES))):
-        return parse_date(text, order="mdy")
+    if found is None and text:
+        s = text.strip(_SPACES)
+        if _compiled["numeric4"].fullmatch(s) or _compiled["numeric2"].fullmatch(s):
+            return parse_date(text, order="mdy")
     return found
 
 

@@ -57,11 +57,8 @@ def profile_column(values: list[str]) -> ColumnProfile:
         if not v:
             continue
         p.values += count
-        if not _DIGIT.search(v):  # no amount and no date without a digit: only a name can be counted
-            if _LETTER.search(v) and (" " in v or len(v) > 3):
-                p.names += count
-            continue
-        pence = parse_pence(v)
+        has_digit = _DIGIT.search(v) is not None  # without one, a value is neither money nor a date
+        pence = parse_pence(v) if has_digit else None
         if pence is not None:
             p.money += count
             if any(ch in v for ch in ".£,"):
@@ -70,14 +67,14 @@ def profile_column(values: list[str]) -> ColumnProfile:
                 p.pennies += count
             if v.lstrip("-").isdigit():
                 p.integers += count
-        if parse_date_either_order(v) is not None:
+        if has_digit and parse_date_either_order(v) is not None:
             p.dates += count
             m = re.fullmatch(r"(\d{1,2})[/.\-](\d{1,2})[/.\-]\d{2,4}(?:\s.*)?", v)
             if m:
                 first, second = int(m.group(1)), int(m.group(2))
                 p.day_first_evidence += count * (first > 12)
                 p.month_first_evidence += count * (second > 12)
-        if _CODE.fullmatch(v) and _DIGIT.search(v) and len(v) <= 24:
+        if has_digit and _CODE.fullmatch(v) and len(v) <= 24:
             p.codes += count
         elif _LETTER.search(v) and (" " in v or len(v) > 3):
             p.names += count
