@@ -7,6 +7,7 @@ this small interface lets the same steps run elsewhere later (e.g. Spark) withou
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator, Any, Iterable, Sequence
@@ -135,19 +136,9 @@ class Engine:
         return self._con.sql(sql).to_arrow_table()
 
     def table_from_columns(self, columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
-        """A small Arrow table of `schema` from a list of values per column, built by the engine: for the lookup
-        tables every reading of the store registers (files, bodies).
-
-        `pa.table` on Python lists imports pandas whenever pandas is installed (pyarrow checks each list for
-        pandas types): 0.2 s in every command that opens the ledger. Built here, a table of a few hundred rows
-        costs ~1 ms; past ~10,000 rows `pa.table` is the faster (100,000 rows: 0.27 s here, 0.01 s there).
-        """
-        lengths = {len(columns[f.name]) for f in schema}
-        if len(lengths) > 1:
-            raise ValueError(f"columns of different lengths: {sorted(lengths)}")
-        select = ", ".join(f'unnest(${i + 1}::{_sql_type(f.type)}[]) AS "{f.name}"' for i, f in enumerate(schema))
-        table = self._con.sql(f"SELECT {select}", params=[columns[f.name] for f in schema]).to_arrow_table()
-        return table.cast(schema)
+        """A small Arrow table of `schema` from a list of values per column, built on this connection: for the
+        lookup tables every reading of the store registers (files, bodies). See `arrow_table`."""
+        return arrow_table(columns, schema, self)
 
     def register(self, name: str, table: pa.Table) -> None:
         self._con.register(name, table)
@@ -183,7 +174,44 @@ class Engine:
 EngineError = duckdb.Error
 
 
-# --- the SQL type of each Arrow type Engine.table_from_columns is given ------------------------------------------
+ENGINE_BUILDS_UP_TO = 10_000
+_builder: duckdb.DuckDBPyConnection | None = None
+_builder_lock = threading.Lock()
+
+
+def arrow_table(columns: dict[str, list[Any]], schema: pa.Schema, engine: Engine | None = None) -> pa.Table:
+    """An Arrow table of `schema` from a list of values per column, without importing pandas where it can.
+
+    `pa.table` (and `pa.array`) on Python lists import pandas whenever pandas is installed, to check each list
+    for pandas types: 0.2 s, once, in any command that writes a table. Up to ENGINE_BUILDS_UP_TO rows the
+    engine builds the table (a few hundred rows: ~1 ms); past that `pa.table` is the faster (100,000 rows:
+    0.01 s against 0.27 s) and the import is small beside the work. Built on `engine`'s connection if one is
+    given, else on a private in-memory one.
+    """
+    lengths = {len(columns[f.name]) for f in schema}
+    if len(lengths) > 1:
+        raise ValueError(f"columns of different lengths: {sorted(lengths)}")
+    if lengths and lengths.pop() > ENGINE_BUILDS_UP_TO:
+        return pa.table({f.name: columns[f.name] for f in schema}, schema=schema)
+    if engine is not None:
+        return _columns_to_table(engine._con, columns, schema)
+    global _builder
+    with _builder_lock:
+        if _builder is None:
+            _builder = duckdb.connect()
+        cursor = _builder.cursor()
+    try:
+        return _columns_to_table(cursor, columns, schema)
+    finally:
+        cursor.close()
+
+
+def _columns_to_table(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:
+    select = ", ".join(f'unnest(${i + 1}::{_sql_type(f.type)}[]) AS "{f.name}"' for i, f in enumerate(schema))
+    return con.sql(f"SELECT {select}", params=[columns[f.name] for f in schema]).to_arrow_table().cast(schema)
+
+
+# --- the SQL type of each Arrow type arrow_table is given --------------------------------------------------------
 
 _SQL_TYPES = {pa.string(): "VARCHAR", pa.large_string(): "VARCHAR", pa.int64(): "BIGINT", pa.int32(): "INTEGER",
               pa.bool_(): "BOOLEAN", pa.float64(): "DOUBLE", pa.date32(): "DATE"}

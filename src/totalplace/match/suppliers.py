@@ -18,8 +18,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..engine import arrow_table
 from ..reference.register import Register
-from ..store.ledger import Store, write_json_atomic
+from ..store.ledger import Store, read_rows, write_json_atomic
 from .matcher import COUNTERPARTY_TYPES, Decision, Matcher
 
 MATCHES_FILE = "matches.parquet"
@@ -58,7 +59,7 @@ def refresh(store: Store, register: Register, distinct: list[tuple[str, bool]], 
     kept: dict[str, Decision] = {}
     path = suppliers_dir(store) / MATCHES_FILE
     if not full and path.exists():
-        kept = {r["supplier"]: Decision(**r) for r in pq.read_table(path).to_pylist()}
+        kept = {r["supplier"]: Decision(**r) for r in read_rows(path)}
     decisions: list[Decision] = []
     for name, redacted in distinct:
         person = people.get(name)
@@ -72,7 +73,8 @@ def refresh(store: Store, register: Register, distinct: list[tuple[str, bool]], 
             decisions.append(matcher.match(name, redacted))
     folder = suppliers_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
-    table = pa.Table.from_pylist([{k: v for k, v in d.to_dict().items()} for d in decisions], schema=MATCH_SCHEMA)
+    rows = [d.to_dict() for d in decisions]
+    table = arrow_table({f.name: [r[f.name] for r in rows] for f in MATCH_SCHEMA}, MATCH_SCHEMA)
     tmp = folder / f".{MATCHES_FILE}.tmp"
     pq.write_table(table, tmp)
     tmp.replace(folder / MATCHES_FILE)

@@ -30,6 +30,7 @@ from typing import Iterable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from ..store.ledger import read_rows
 from .register import code_key, name_key
 
 PLACES_FILE = "places.parquet"
@@ -154,9 +155,9 @@ class Places:
     def load(cls, folder: Path) -> "Places":
         if not (folder / PLACES_FILE).exists():
             return cls([], [])
-        places = [Place(**row) for row in pq.read_table(folder / PLACES_FILE).to_pylist()]
-        links = pq.read_table(folder / LINKS_FILE).to_pylist()
-        codes = {x["code"]: x["place"] for x in pq.read_table(folder / CODES_FILE).to_pylist()}
+        places = [Place(**row) for row in read_rows(folder / PLACES_FILE)]
+        links = read_rows(folder / LINKS_FILE)
+        codes = {x["code"]: x["place"] for x in read_rows(folder / CODES_FILE)}
         return cls(places, [(x["child"], x["parent"], x["relation"]) for x in links], codes)
 
 

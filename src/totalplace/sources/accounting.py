@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from ..dates import parse_date
-from ..engine import Engine, sql_string
+from ..engine import Engine, arrow_table, sql_string
 from ..money import format_pounds as _pounds
 from .layout import TableLayout
 from .normalise import TableSpec, normalise_sql
@@ -84,27 +84,23 @@ def head_rows(records: list[list[str]], header_index: int | None, first_row: int
     return rows
 
 
-def _write_head(path: Path, source_id: str, sheet: str | None, rows: list[HeadRow], schema: pa.Schema) -> None:
+def _write_head(engine: Engine, path: Path, source_id: str, sheet: str | None, rows: list[HeadRow],
+                schema: pa.Schema) -> None:
+    """Write a table's head rows in its data part's schema (built by `arrow_table`: head rows are few)."""
     n = len(rows)
-    columns: dict[str, pa.Array] = {}
-    for f in schema:
-        if f.name == "source_id":
-            columns[f.name] = pa.array([source_id] * n, f.type)
-        elif f.name == "sheet":
-            columns[f.name] = pa.array([sheet] * n, f.type)
-        elif f.name == "row_base":
-            columns[f.name] = pa.array([rows[0].row if rows else 1] * n, f.type)
-        elif f.name == "status":
-            columns[f.name] = pa.array(["skipped"] * n, f.type)
-        elif f.name == "reason":
-            columns[f.name] = pa.array([r.reason for r in rows], f.type)
-        elif f.name == "detail":
-            columns[f.name] = pa.array([r.detail for r in rows], f.type)
-        elif f.name == "raw":
-            columns[f.name] = pa.array([r.cells for r in rows], f.type)
-        else:
-            columns[f.name] = pa.nulls(n, f.type)
-    pq.write_table(pa.table(columns, schema=schema), path, compression="zstd")
+    values: dict[str, list[Any]] = {
+        "source_id": [source_id] * n,
+        "sheet": [sheet] * n,
+        "row_base": [rows[0].row if rows else 1] * n,
+        "status": ["skipped"] * n,
+        "reason": [r.reason for r in rows],
+        "detail": [r.detail for r in rows],
+        "raw": [r.cells for r in rows],
+    }
+    given = [f for f in schema if f.name in values]
+    built = arrow_table({f.name: values[f.name] for f in given}, pa.schema(given), engine)
+    columns = [built.column(f.name) if f.name in values else pa.nulls(n, f.type) for f in schema]
+    pq.write_table(pa.Table.from_arrays(columns, schema=schema), path, compression="zstd")
 
 
 def _output_schema(engine: Engine) -> pa.Schema:
@@ -136,7 +132,7 @@ class PartWriter:
         # the data part's own schema when there is one (reading it is instant; deriving one costs a query)
         schema = pq.read_schema(self.staged / part.file) if part.file else self.schema
         schema = pa.schema([f.with_nullable(True) for f in schema])
-        _write_head(self.staged / part.head_file, self.source_id, part.sheet, rows, schema)
+        _write_head(self.engine, self.staged / part.head_file, self.source_id, part.sheet, rows, schema)
         for r in rows:
             part.rows_read += 1
             part.rows_skipped += 1
