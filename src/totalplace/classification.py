@@ -105,7 +105,7 @@ def _refresh_details(workspace: Workspace, store: Store, rules: RuleSet, kinds: 
     by_label = {(r["body_id"], r["service_label"], r["expense_label"]): _stored_decision(r) for r in open_labels}
     with workspace.engine(macros=False) as engine:
         store.open_views(engine)
-        engine.register("open_labels", _table(open_labels, ("body_id", "service_label", "expense_label")))
+        engine.register("open_labels", _table(open_labels, ("body_id", "service_label", "expense_label"), engine))
         found = engine.rows(f"""
             SELECT DISTINCT l.body_id, l.service_label, l.expense_label,
                    {PURPOSE_SQL.format(p='l.')} AS purpose, {SUPPLIER_SQL.format(p='l.')} AS supplier,
@@ -129,9 +129,9 @@ def _refresh_details(workspace: Workspace, store: Store, rules: RuleSet, kinds: 
     write_details(store, keys, decisions)
 
 
-def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]):
+def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], engine: Engine):
     import pyarrow as pa
-    return arrow_table({c: [r[c] for r in rows] for c in columns}, pa.schema([(c, pa.string()) for c in columns]))
+    return arrow_table({c: [r[c] for r in rows] for c in columns}, pa.schema([(c, pa.string()) for c in columns]), engine)
 
 
 def _model_stamp() -> str:

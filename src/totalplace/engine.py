@@ -174,7 +174,7 @@ class Engine:
 EngineError = duckdb.Error
 
 
-ENGINE_BUILDS_UP_TO = 10_000
+ENGINE_BUILDS_UP_TO = 20_000
 _builder: duckdb.DuckDBPyConnection | None = None
 _builder_lock = threading.Lock()
 
@@ -183,15 +183,16 @@ def arrow_table(columns: dict[str, list[Any]], schema: pa.Schema, engine: Engine
     """An Arrow table of `schema` from a list of values per column, without importing pandas where it can.
 
     `pa.table` (and `pa.array`) on Python lists import pandas whenever pandas is installed, to check each list
-    for pandas types: 0.2 s, once, in any command that writes a table. Up to ENGINE_BUILDS_UP_TO rows the
-    engine builds the table (a few hundred rows: ~1 ms); past that `pa.table` is the faster (100,000 rows:
-    0.01 s against 0.27 s) and the import is small beside the work. Built on `engine`'s connection if one is
-    given, else on a private in-memory one.
+    for pandas types: 0.2 s, once, in any command that writes a table. Up to ENGINE_BUILDS_UP_TO values (list
+    items counted one by one) the engine builds the table (a few hundred rows: ~1 ms); past that `pa.table` is
+    the faster (100,000 rows: 0.01 s against 0.27 s) and the import is small beside the work. Built on
+    `engine`'s connection if one is given, else on a private in-memory one. Values are cast to the schema's
+    types by the engine, so give them in those types.
     """
     lengths = {len(columns[f.name]) for f in schema}
     if len(lengths) > 1:
         raise ValueError(f"columns of different lengths: {sorted(lengths)}")
-    if lengths and lengths.pop() > ENGINE_BUILDS_UP_TO:
+    if _value_count(columns, schema) > ENGINE_BUILDS_UP_TO:
         return pa.table({f.name: columns[f.name] for f in schema}, schema=schema)
     if engine is not None:
         return _columns_to_table(engine._con, columns, schema)
@@ -204,6 +205,14 @@ def arrow_table(columns: dict[str, list[Any]], schema: pa.Schema, engine: Engine
         return _columns_to_table(cursor, columns, schema)
     finally:
         cursor.close()
+
+
+def _value_count(columns: dict[str, list[Any]], schema: pa.Schema) -> int:
+    count = 0
+    for f in schema:
+        values = columns[f.name]
+        count += sum(len(v) for v in values if v is not None) if pa.types.is_list(f.type) else len(values)
+    return count
 
 
 def _columns_to_table(con: duckdb.DuckDBPyConnection, columns: dict[str, list[Any]], schema: pa.Schema) -> pa.Table:

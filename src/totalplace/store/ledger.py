@@ -360,7 +360,8 @@ def _ledger_select(source: str) -> str:
 def read_rows(path: Path) -> list[dict[str, Any]]:
     """The rows of one small Parquet file as dicts. Read through `ParquetFile`: `pq.read_table` imports
     pyarrow.dataset, which imports pandas wherever it is installed (0.2 s)."""
-    return pq.ParquetFile(path).read().to_pylist()
+    with pq.ParquetFile(path) as file:
+        return file.read().to_pylist()
 
 
 def write_json_atomic(path: Path, data: Any, tmp_dir: Path) -> None:
