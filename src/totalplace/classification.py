@@ -23,7 +23,7 @@ from .classify.labelled import LABELLED_COLUMNS, read_labelled_set
 from .classify.learned import LearnedModel
 from .classify.reference import cofog_codes
 from .classify.rules import RuleSet
-from .engine import Engine, arrow_table
+from .engine import Engine, rows_table
 from .store.ledger import EXPENSE_LABEL_SQL, PURPOSE_SQL, SERVICE_LABEL_SQL, SUPPLIER_SQL, Store, write_csv_atomic
 from .workspace import Workspace
 
@@ -131,7 +131,7 @@ def _refresh_details(workspace: Workspace, store: Store, rules: RuleSet, kinds: 
 
 def _table(rows: list[dict[str, Any]], columns: tuple[str, ...], engine: Engine):
     import pyarrow as pa
-    return arrow_table({c: [r[c] for r in rows] for c in columns}, pa.schema([(c, pa.string()) for c in columns]), engine)
+    return rows_table(rows, pa.schema([(c, pa.string()) for c in columns]), engine)
 
 
 def _model_stamp() -> str:

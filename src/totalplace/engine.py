@@ -207,6 +207,11 @@ def arrow_table(columns: dict[str, list[Any]], schema: pa.Schema, engine: Engine
         cursor.close()
 
 
+def rows_table(rows: list[dict[str, Any]], schema: pa.Schema, engine: Engine | None = None) -> pa.Table:
+    """`arrow_table` from a list of dicts, one a row (a key a row lacks is a null)."""
+    return arrow_table({f.name: [r.get(f.name) for r in rows] for f in schema}, schema, engine)
+
+
 def _value_count(columns: dict[str, list[Any]], schema: pa.Schema) -> int:
     count = 0
     for f in schema:

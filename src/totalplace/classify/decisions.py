@@ -20,7 +20,7 @@ from typing import Any, Callable
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..engine import arrow_table
+from ..engine import rows_table
 from ..store.ledger import Store, read_rows, write_json_atomic
 from .classifier import Classifier, Decision, Label
 from .learned import Example, LearnedModel
@@ -147,23 +147,19 @@ def _words_of(decision: Decision) -> str:
 def write_labels(store: Store, labels: list[Label], decisions: list[Decision]) -> None:
     rows = [{"body_id": label.body_id, "service_label": label.service, "expense_label": label.expense, **d.to_dict()}
             for label, d in zip(labels, decisions)]
-    _write(store, LABELS_FILE, _table(rows, LABEL_SCHEMA))
+    _write(store, LABELS_FILE, rows_table(rows, LABEL_SCHEMA))
 
 
 def write_details(store: Store, labels: list[Label], decisions: list[Decision]) -> None:
     rows = [{"body_id": label.body_id, "service_label": label.service, "expense_label": label.expense,
              "purpose": label.purpose, "supplier": label.supplier, "payee": label.payee, **d.to_dict()}
             for label, d in zip(labels, decisions)]
-    _write(store, DETAILS_FILE, _table(rows, DETAIL_SCHEMA))
+    _write(store, DETAILS_FILE, rows_table(rows, DETAIL_SCHEMA))
 
 
 def read_stored(store: Store, name: str) -> list[dict[str, Any]]:
     path = classify_dir(store) / name
     return read_rows(path) if path.exists() else []
-
-
-def _table(rows: list[dict[str, Any]], schema: pa.Schema) -> pa.Table:
-    return arrow_table({f.name: [r.get(f.name) for r in rows] for f in schema}, schema)
 
 
 def _write(store: Store, name: str, table: pa.Table) -> None:

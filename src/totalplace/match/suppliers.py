@@ -18,7 +18,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from ..engine import arrow_table
+from ..engine import rows_table
 from ..reference.register import Register
 from ..store.ledger import Store, read_rows, write_json_atomic
 from .matcher import COUNTERPARTY_TYPES, Decision, Matcher
@@ -73,8 +73,7 @@ def refresh(store: Store, register: Register, distinct: list[tuple[str, bool]], 
             decisions.append(matcher.match(name, redacted))
     folder = suppliers_dir(store)
     folder.mkdir(parents=True, exist_ok=True)
-    rows = [d.to_dict() for d in decisions]
-    table = arrow_table({f.name: [r[f.name] for r in rows] for f in MATCH_SCHEMA}, MATCH_SCHEMA)
+    table = rows_table([d.to_dict() for d in decisions], MATCH_SCHEMA)
     tmp = folder / f".{MATCHES_FILE}.tmp"
     pq.write_table(table, tmp)
     tmp.replace(folder / MATCHES_FILE)
